@@ -19,7 +19,7 @@ import {
   type StrictVersion,
 } from './cis';
 import { CLOUDTRAIL_FIELDS, SAMPLE_RECORDS } from './cloudtrail';
-import { matchesLogEvent, type JsonObject } from './evaluate';
+import { evaluateExpression, matchesLogEvent, type JsonObject } from './evaluate';
 import { formatPatternError, parseFilterPattern } from './parser';
 import { printExpression, printSelector } from './printer';
 import { RecordSpace, SEARCH_STEP_LIMIT, type Requirement, type SearchResult } from './search';
@@ -39,6 +39,8 @@ export interface Verdict {
   reason: string;
   /** A CloudTrail record the pattern wrongly misses or wrongly matches; null when there is none. */
   counterexample: JsonObject | null;
+  /** What the counterexample shows: an unauthorized call the pattern misses, or a successful call it matches. */
+  counterexampleShows: 'missed unauthorized call' | 'matched successful call' | null;
   /** CIS versions whose pattern matches exactly the same records (only for valid JSON patterns). */
   sameMatchesAs: CisVersion[];
 }
@@ -65,14 +67,19 @@ export function describeRecord(record: JsonObject): string {
   return `${text('eventName')} (${text('eventSource')}) ${outcome} from ${text('sourceIPAddress')}`;
 }
 
-function rejected(reason: string, counterexample: JsonObject | null, valid = true): Verdict {
-  return { valid, accepted: false, reason, counterexample, sameMatchesAs: [] };
+type Evidence = Pick<Verdict, 'counterexample' | 'counterexampleShows'>;
+const NO_EVIDENCE: Evidence = { counterexample: null, counterexampleShows: null };
+const missedCall = (record: JsonObject): Evidence => ({ counterexample: record, counterexampleShows: 'missed unauthorized call' });
+const matchedSuccess = (record: JsonObject): Evidence => ({ counterexample: record, counterexampleShows: 'matched successful call' });
+
+function rejected(reason: string, evidence: Evidence, valid = true): Verdict {
+  return { valid, accepted: false, reason, ...evidence, sameMatchesAs: [] };
 }
 
 function gaveUp(): Verdict {
   return rejected(
     `not verified: the pattern needs more than ${SEARCH_STEP_LIMIT.toLocaleString('en-US')} cases to check, so it cannot be shown to catch unauthorized calls; simplify it or use the CIS pattern`,
-    null,
+    NO_EVIDENCE,
   );
 }
 
@@ -116,20 +123,20 @@ function judgeTerms(pattern: Extract<FilterPattern, { kind: 'terms' }>, ceiling:
     pattern.terms.length === 0
       ? 'the empty pattern matches every log event, successful calls included'
       : 'a term pattern looks for words anywhere in the raw record, not in CloudTrail fields, so it cannot tell an errorCode from the same word in a user agent or a request parameter';
-  const missed = SAMPLE_RECORDS.filter((r) => typeof r.errorCode === 'string').find((r) => !matchesLogEvent(pattern, r));
+  const missed = SAMPLE_RECORDS.find((r) => evaluateExpression(FLOOR, r) && !matchesLogEvent(pattern, r));
   const success = SAMPLE_RECORDS.find((r) => r.errorCode === undefined)!;
   const lookalike: JsonObject = {
     ...success,
     requestParameters: { description: pattern.terms.map((t) => t.text).join(' ') },
   };
   const overmatch = ceiling ? [success, lookalike].find((r) => matchesLogEvent(pattern, r)) : undefined;
-  const counterexample = missed ?? overmatch ?? null;
+  const evidence = missed ? missedCall(missed) : overmatch ? matchedSuccess(overmatch) : NO_EVIDENCE;
   const shows = missed
     ? `; it misses ${describeRecord(missed)}`
     : overmatch
       ? `; it matches ${describeRecord(overmatch)}`
       : '';
-  return rejected(`${what}${shows}; use a JSON pattern such as the CIS one: ${CIS_PATTERNS['cis-2.0']}`, counterexample);
+  return rejected(`${what}${shows}; use a JSON pattern such as the CIS one: ${CIS_PATTERNS['cis-2.0']}`, evidence);
 }
 
 function judgeSemantics(expression: Expression, ceiling: boolean): Verdict {
@@ -142,7 +149,7 @@ function judgeSemantics(expression: Expression, ceiling: boolean): Verdict {
     const hint = caseHint(expression) ?? 'use the CIS pattern';
     return rejected(
       `never matches: no CloudTrail record satisfies all of its conditions, so its alarm can never fire (it misses ${describeRecord(SAMPLE_RECORDS[0]!)}); ${hint}`,
-      SAMPLE_RECORDS[0]!,
+      missedCall(SAMPLE_RECORDS[0]!),
     );
   }
 
@@ -153,7 +160,7 @@ function judgeSemantics(expression: Expression, ceiling: boolean): Verdict {
     const via = branch ? ` through ${branch}` : '';
     return rejected(
       `also matches successful calls: ${describeRecord(successful.record)} matches${via}, so its alarm fires on normal activity; use the CIS pattern`,
-      successful.record,
+      matchedSuccess(successful.record),
     );
   }
 
@@ -161,7 +168,7 @@ function judgeSemantics(expression: Expression, ceiling: boolean): Verdict {
   if (missed.kind === 'gaveUp') return gaveUp();
   if (missed.kind === 'found') {
     const hint = caseHint(expression) ?? wildcardHint(expression, missed.record) ?? 'use the CIS pattern';
-    return rejected(`misses unauthorized calls: ${describeRecord(missed.record)} does not match; ${hint}`, missed.record);
+    return rejected(`misses unauthorized calls: ${describeRecord(missed.record)} does not match; ${hint}`, missedCall(missed.record));
   }
 
   const sameMatchesAs = CIS_EXPRESSIONS.filter(({ expression: cis }) => {
@@ -178,7 +185,7 @@ function judgeSemantics(expression: Expression, ceiling: boolean): Verdict {
     successful.kind === 'found'
       ? ` but also matches successful calls, e.g. ${describeRecord(successful.record)} (allowed: the successful-call check is off)`
       : ' and no successful call';
-  return { valid: true, accepted: true, reason: `${FLOOR_SUMMARY}${broad}${same}`, counterexample: null, sameMatchesAs };
+  return { valid: true, accepted: true, reason: `${FLOOR_SUMMARY}${broad}${same}`, ...NO_EVIDENCE, sameMatchesAs };
 }
 
 /** Where two texts first differ, as "character N (expected X, found Y)". */
@@ -192,14 +199,14 @@ function firstDifference(expected: string, actual: string): string {
 export function judgePattern(text: string, options: JudgeOptions = {}): Verdict {
   const ceiling = options.ceiling ?? true;
   const parsed = parseFilterPattern(text);
-  if (!parsed.ok) return rejected(`invalid filter pattern ${formatPatternError(parsed.error)}`, null, false);
+  if (!parsed.ok) return rejected(`invalid filter pattern ${formatPatternError(parsed.error)}`, NO_EVIDENCE, false);
   const pattern = parsed.pattern;
   let verdict: Verdict;
   switch (pattern.kind) {
     case 'delimited':
       verdict = rejected(
         `a space-delimited [...] pattern reads positional words of a text line, but CloudTrail delivers each record as JSON; use a JSON pattern such as the CIS one: ${CIS_PATTERNS['cis-2.0']}`,
-        null,
+        NO_EVIDENCE,
       );
       break;
     case 'terms':

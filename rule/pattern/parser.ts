@@ -276,7 +276,7 @@ class JsonPatternParser {
     const selector = this.parseSelector();
     this.skip();
     const ch = this.peek();
-    if (ch === 'I' || ch === 'N' || ch === 'i' || ch === 'n') return this.parseKeywordCondition(selector);
+    if (ch !== undefined && /[A-Za-z]/.test(ch)) return this.parseKeywordCondition(selector);
     const operator = this.parseOperator();
     this.skip();
     const valueStart = this.pos;

@@ -221,8 +221,14 @@ export class RecordSpace {
     return { fields: this.fields.length, records: this.fields.reduce((n, f) => n * f.domain.length, 1) };
   }
 
-  /** Finds a CloudTrail record that meets every requirement, if one exists. */
+  /**
+   * Finds a CloudTrail record that meets every requirement, if one exists. A sample record that meets them is
+   * returned as it is, so that counterexamples are real-looking records whenever one will do.
+   */
   find(requirements: Requirement[]): SearchResult {
+    const meets = (record: JsonObject): boolean => requirements.every((r) => evaluateExpression(r.expression, record) === r.expected);
+    const sample = SAMPLE_RECORDS.find(meets);
+    if (sample) return { kind: 'found', record: structuredClone(sample) };
     const assignment: Representative[] = [];
     let steps = 0;
     let found: JsonObject | undefined;
@@ -242,7 +248,7 @@ export class RecordSpace {
       if (partial(index) === false) return false;
       if (index === this.fields.length) {
         const record = this.build(assignment);
-        if (record && requirements.every((r) => evaluateExpression(r.expression, record) === r.expected)) {
+        if (record && meets(record)) {
           found = record;
           return true;
         }

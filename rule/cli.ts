@@ -1,0 +1,157 @@
+/**
+ * Command line: a thin shell over the pattern engine.
+ *
+ *   unauthorized-api-calls-monitored pattern '<pattern>' [--strict cis-1.2|cis-2.0] [--allow-broad]
+ *                                    [--format text|json] [--events FILE|-]
+ *   unauthorized-api-calls-monitored sample [FILE]
+ *
+ * Exit codes: 0 accepted, 1 rejected or invalid, 2 usage error.
+ */
+import { parseArgs } from 'node:util';
+import { STRICT_VERSIONS, isStrictVersion } from './pattern/cis';
+import { matchesLogEvent, type LogEvent } from './pattern/evaluate';
+import { judgePattern, type JudgeOptions, type Verdict } from './pattern/judge';
+import { parseFilterPattern } from './pattern/parser';
+import { SAMPLE_FILTERS } from './sample-filters';
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  readFile: (path: string) => Promise<string>;
+  readStdin: () => Promise<string>;
+  /** Whether stdout is a terminal (colour is used only then). */
+  isTty: boolean;
+}
+
+export const USAGE = `Usage:
+  unauthorized-api-calls-monitored pattern '<filter pattern>' [--strict ${STRICT_VERSIONS.join('|')}] [--allow-broad]
+                                   [--format text|json] [--events FILE|-]
+      Judge a CloudWatch Logs metric filter pattern against the CIS definition of unauthorized API calls.
+      --strict V      accept only the literal text of CIS version V (Security Hub parity), whitespace aside
+      --allow-broad   do not reject patterns that also match successful calls
+      --events FILE   also test the pattern against a JSON array of log events (an object is a JSON event,
+                      a string a raw message), as 'aws logs test-metric-filter' does; - reads standard input
+      --format        text (default) or json: {"valid","accepted","reason","counterexample"[,"matches"]}
+  unauthorized-api-calls-monitored sample
+      Judge the bundled sample metric filters (patterns found in real accounts) and print a table.
+
+Exit status: 0 accepted, 1 rejected or invalid, 2 usage error.`;
+
+class UsageError extends Error {}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    if (command === 'pattern') return await patternCommand(rest, io);
+    if (command === 'sample') return sampleCommand(rest, io);
+    if (command === '--help' || command === '-h' || command === 'help') {
+      io.stdout(USAGE + '\n');
+      return 0;
+    }
+    throw new UsageError(command === undefined ? 'a command is required' : `unknown command '${command}'`);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`error: ${e.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+/** Runs node's argument parser, turning its errors (unknown option, missing value) into usage errors. */
+function parseArguments<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+async function readEvents(source: string, io: CliIo): Promise<LogEvent[]> {
+  let text: string;
+  try {
+    text = source === '-' ? await io.readStdin() : await io.readFile(source);
+  } catch (e) {
+    throw new UsageError(`cannot read events from ${source}: ${(e as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`events in ${source === '-' ? 'standard input' : source} are not valid JSON: ${(e as Error).message}`);
+  }
+  if (!Array.isArray(parsed)) throw new UsageError('events must be a JSON array of log events');
+  return parsed.map((event: unknown, i) => {
+    if (typeof event === 'string') return event;
+    if (typeof event === 'object' && event !== null && !Array.isArray(event)) return event as LogEvent;
+    throw new UsageError(`events[${i}] is ${Array.isArray(event) ? 'an array' : String(event === null ? 'null' : typeof event)}; each event must be a JSON object or a string`);
+  });
+}
+
+async function patternCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArguments(() =>
+    parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        strict: { type: 'string' },
+        'allow-broad': { type: 'boolean', default: false },
+        format: { type: 'string', default: 'text' },
+        events: { type: 'string' },
+      },
+    }),
+  );
+  if (positionals.length !== 1) {
+    throw new UsageError(positionals.length === 0 ? 'the pattern is missing' : 'give the pattern as one argument, in single quotes');
+  }
+  const text = positionals[0]!;
+  if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not '${values.format}'`);
+  const options: JudgeOptions = { ceiling: !values['allow-broad'] };
+  if (values.strict !== undefined) {
+    if (!isStrictVersion(values.strict)) throw new UsageError(`--strict must be one of ${STRICT_VERSIONS.join(', ')}, not '${values.strict}'`);
+    options.strict = values.strict;
+  }
+  const events = values.events === undefined ? undefined : await readEvents(values.events, io);
+  const parsed = parseFilterPattern(text);
+  if (events && parsed.ok && parsed.pattern.kind === 'delimited') {
+    throw new UsageError('space-delimited [...] patterns cannot be tested against events here');
+  }
+  const verdict = judgePattern(text, options);
+  const matches = events && parsed.ok ? events.map((event) => matchesLogEvent(parsed.pattern, event)) : undefined;
+
+  if (values.format === 'json') {
+    const { valid, accepted, reason, counterexample } = verdict;
+    io.stdout(JSON.stringify(matches ? { valid, accepted, reason, counterexample, matches } : { valid, accepted, reason, counterexample }, null, 2) + '\n');
+  } else {
+    io.stdout(formatVerdict(verdict, io.isTty) + '\n');
+    if (matches) matches.forEach((m, i) => io.stdout(`event ${i + 1}: ${m ? 'match' : 'no match'}\n`));
+  }
+  return verdict.accepted ? 0 : 1;
+}
+
+function paint(text: string, colour: 'green' | 'red', on: boolean): string {
+  if (!on) return text;
+  return `\u001b[${colour === 'green' ? 32 : 31}m${text}\u001b[0m`;
+}
+
+export function formatVerdict(verdict: Verdict, colour = false): string {
+  const head = verdict.accepted ? paint('ACCEPTED', 'green', colour) : paint(verdict.valid ? 'REJECTED' : 'INVALID', 'red', colour);
+  const lines = [`${head}  ${verdict.reason}`];
+  if (verdict.counterexample) lines.push('counterexample:', JSON.stringify(verdict.counterexample, null, 2));
+  return lines.join('\n');
+}
+
+function sampleCommand(args: string[], io: CliIo): number {
+  if (args.length > 0) throw new UsageError(`'sample' takes no arguments`);
+  const rows = SAMPLE_FILTERS.map((sample) => ({ sample, verdict: judgePattern(sample.pattern) }));
+  const width = Math.max(...rows.map((r) => r.sample.name.length));
+  io.stdout(`Sample metric filters judged against the CIS definition of unauthorized API calls\n\n`);
+  for (const { sample, verdict } of rows) {
+    const status = verdict.accepted ? 'ACCEPTED' : verdict.valid ? 'REJECTED' : 'INVALID ';
+    io.stdout(`${sample.name.padEnd(width)}  ${paint(status, verdict.accepted ? 'green' : 'red', io.isTty)}  ${sample.pattern}\n`);
+    io.stdout(`${' '.repeat(width)}  ${' '.repeat(8)}  ${verdict.reason}\n`);
+  }
+  const accepted = rows.filter((r) => r.verdict.accepted).length;
+  io.stdout(`\n${accepted} accepted, ${rows.length - accepted} rejected\n`);
+  return 0;
+}

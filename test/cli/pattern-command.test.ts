@@ -1,0 +1,132 @@
+/** The command line as a user drives it: arguments, output formats, exit codes, events files. */
+import { runCli, type CliIo } from '../../rule/cli';
+import { CIS_PATTERNS } from '../../rule/pattern/cis';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function run(argv: string[], files: Record<string, string> = {}, stdin = ''): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    readFile: async (path) => {
+      const content = files[path];
+      if (content === undefined) throw new Error(`ENOENT: no such file or directory, open '${path}'`);
+      return content;
+    },
+    readStdin: async () => stdin,
+    isTty: false,
+  };
+  const code = await runCli(argv, io);
+  return { code, stdout, stderr };
+}
+
+describe('pattern command', () => {
+  it('accepts the CIS v2.0 pattern with exit 0 and the documented JSON shape', async () => {
+    const { code, stdout } = await run(['pattern', CIS_PATTERNS['cis-2.0'], '--format', 'json']);
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(Object.keys(out).sort()).toEqual(['accepted', 'counterexample', 'reason', 'valid']);
+    expect(out).toMatchObject({ valid: true, accepted: true, counterexample: null });
+  });
+
+  it('rejects the all-|| pattern with exit 1 and a successful call as counterexample', async () => {
+    const { code, stdout } = await run(['pattern', CIS_PATTERNS['cis-1.3'], '--format', 'json']);
+    expect(code).toBe(1);
+    const out = JSON.parse(stdout);
+    expect(out.valid).toBe(true);
+    expect(out.accepted).toBe(false);
+    expect(out.reason).toMatch(/^also matches successful calls/);
+    expect(out.counterexample).toMatchObject({ eventName: 'DescribeInstances' });
+    expect(out.counterexample.errorCode).toBeUndefined();
+  });
+
+  it('accepts the all-|| pattern with --allow-broad', async () => {
+    expect((await run(['pattern', CIS_PATTERNS['cis-1.3'], '--allow-broad'])).code).toBe(0);
+  });
+
+  it('reports an invalid pattern with exit 1, valid false and the fix', async () => {
+    const { code, stdout } = await run(['pattern', "{ $.errorCode = 'AccessDenied*' }", '--format', 'json']);
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toEqual({
+      valid: false,
+      accepted: false,
+      reason: 'invalid filter pattern at character 17: single quotes are not string delimiters in filter patterns; use double quotes',
+      counterexample: null,
+    });
+  });
+
+  it('applies --strict', async () => {
+    expect((await run(['pattern', CIS_PATTERNS['cis-2.0'], '--strict', 'cis-2.0'])).code).toBe(0);
+    const { code, stdout } = await run(['pattern', CIS_PATTERNS['cis-2.0'], '--strict', 'cis-1.2']);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^REJECTED {2}it matches the right records, but strict cis-1\.2 mode/);
+  });
+
+  it('prints a readable verdict with the counterexample in text format', async () => {
+    const { stdout } = await run(['pattern', '{ $.errorCode = "AccessDenied*" }']);
+    expect(stdout).toMatch(/^REJECTED {2}misses unauthorized calls: RunInstances \(ec2\.amazonaws\.com\) failing with errorCode Client\.UnauthorizedOperation/);
+    expect(stdout).toContain('counterexample:\n{\n  "eventVersion"');
+  });
+
+  describe('--events', () => {
+    const events = JSON.stringify([
+      { eventName: 'RunInstances', errorCode: 'Client.UnauthorizedOperation', sourceIPAddress: '203.0.113.12' },
+      { eventName: 'DescribeInstances', sourceIPAddress: '203.0.113.12' },
+      '{"eventName":"GetObject","errorCode":"AccessDenied","sourceIPAddress":"198.51.100.7"}',
+      'not json at all',
+    ]);
+
+    it('tests the pattern against each event, in input order', async () => {
+      const { stdout } = await run(['pattern', CIS_PATTERNS['cis-2.0'], '--events', 'events.json', '--format', 'json'], { 'events.json': events });
+      expect(JSON.parse(stdout).matches).toEqual([true, false, true, false]);
+    });
+
+    it('reads events from standard input with -', async () => {
+      const { stdout } = await run(['pattern', CIS_PATTERNS['cis-1.3'], '--events', '-'], {}, events);
+      expect(stdout).toContain('event 1: match\nevent 2: match\nevent 3: match\nevent 4: no match\n');
+    });
+
+    it.each([
+      ['a missing file', 'missing.json', {}, /cannot read events from missing\.json: ENOENT/],
+      ['invalid JSON', 'bad.json', { 'bad.json': '[{' }, /events in bad\.json are not valid JSON/],
+      ['a non-array', 'obj.json', { 'obj.json': '{"a":1}' }, /events must be a JSON array of log events/],
+      ['a number among the events', 'num.json', { 'num.json': '[{}, 3]' }, /events\[1\] is number; each event must be a JSON object or a string/],
+    ] as const)('refuses %s with exit 2', async (_what, path, files, message) => {
+      const { code, stderr } = await run(['pattern', '{ $.a = 1 }', '--events', path], files);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(message);
+    });
+  });
+
+  it.each([
+    ['no command', [], /a command is required/],
+    ['an unknown command', ['judge'], /unknown command 'judge'/],
+    ['a missing pattern', ['pattern'], /the pattern is missing/],
+    ['two patterns', ['pattern', 'a', 'b'], /give the pattern as one argument/],
+    ['an unknown option', ['pattern', 'x', '--loose'], /Unknown option '--loose'/],
+    ['a bad format', ['pattern', 'x', '--format', 'yaml'], /--format must be text or json/],
+    ['a bad strict version', ['pattern', 'x', '--strict', 'cis-1.3'], /--strict must be one of cis-1\.2, cis-2\.0/],
+  ])('exits 2 with usage on %s', async (_what, argv, message) => {
+    const { code, stderr, stdout } = await run(argv as string[]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(message);
+    expect(stderr).toContain('Usage:');
+  });
+});
+
+describe('sample command', () => {
+  it('judges every bundled sample filter and summarises', async () => {
+    const { code, stdout } = await run(['sample']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/CIS v1\.3-v1\.5 \(all \|\|\) +REJECTED/);
+    expect(stdout).toMatch(/CIS v2\.0\+ +ACCEPTED/);
+    expect(stdout).toMatch(/\n4 accepted, 6 rejected\n$/);
+  });
+});
