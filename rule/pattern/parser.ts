@@ -391,7 +391,12 @@ class JsonPatternParser {
       this.pos++;
       return { kind: 'anyKey' };
     }
-    if (ch === '[') return this.parseBracketSegment();
+    if (ch === '[') {
+      if (this.peek(1) !== "'") {
+        fail(this.pos, 'an array index must follow a field name', "write the field first, as in $.users[0], or a quoted name as in $.['na.me']");
+      }
+      return this.parseBracketSegment();
+    }
     const start = this.pos;
     while (this.pos < this.text.length && NAME_CHAR.test(this.text[this.pos]!)) this.pos++;
     if (this.pos === start) {
@@ -421,7 +426,9 @@ class JsonPatternParser {
     } else if (ch !== undefined && /[0-9]/.test(ch)) {
       const start = this.pos;
       while (this.pos < this.text.length && /[0-9]/.test(this.text[this.pos]!)) this.pos++;
-      segment = { kind: 'index', index: Number(this.text.slice(start, this.pos)) };
+      const index = Number(this.text.slice(start, this.pos));
+      if (!Number.isSafeInteger(index)) fail(start, 'this array index is too large', 'use an index below 2^53');
+      segment = { kind: 'index', index };
     } else {
       fail(this.pos, `expected an array index, * or a quoted field name after '[' but found ${describeChar(ch)}`, "write [0], [*] or ['field.name']");
     }

@@ -95,6 +95,8 @@ describe('invalid patterns say where and how to fix', () => {
     ['FPS', 'unterminated string', '{ $.a = "abc }', 8, 'never closed', 'closing double quote'],
     ['JSON', 'missing value', '{ $.a = }', 8, 'expected a value', 'write a value'],
     ['TERMS', 'sign without a term', 'ERROR ? WARN', 7, 'a term is missing', 'without a space'],
+    ['JSON', 'index right after $.', '{ $.[0] = 1 }', 4, 'an array index must follow a field name', 'as in $.users[0]'],
+    ['JSON', 'index beyond 2^53', '{ $.a[12345678901234567890] = 1 }', 6, 'this array index is too large', 'below 2^53'],
   ])('%s: %s', (_page, _what, input, position, message, fix) => {
     const parsed = parseFilterPattern(input);
     expect(parsed.ok).toBe(false);
