@@ -37,6 +37,8 @@ export interface Verdict {
   accepted: boolean;
   /** One sentence: why it was accepted or rejected, and what to do. */
   reason: string;
+  /** The same, short enough for a Config annotation: "also matches successful calls (DescribeInstances, no errorCode), ...". */
+  summary: string;
   /** A CloudTrail record the pattern wrongly misses or wrongly matches; null when there is none. */
   counterexample: JsonObject | null;
   /** What the counterexample shows: an unauthorized call the pattern misses, or a successful call it matches. */
@@ -72,13 +74,19 @@ const NO_EVIDENCE: Evidence = { counterexample: null, counterexampleShows: null 
 const missedCall = (record: JsonObject): Evidence => ({ counterexample: record, counterexampleShows: 'missed unauthorized call' });
 const matchedSuccess = (record: JsonObject): Evidence => ({ counterexample: record, counterexampleShows: 'matched successful call' });
 
-function rejected(reason: string, evidence: Evidence, valid = true): Verdict {
-  return { valid, accepted: false, reason, ...evidence, sameMatchesAs: [] };
+function rejected(reason: string, summary: string, evidence: Evidence, valid = true): Verdict {
+  return { valid, accepted: false, reason, summary, ...evidence, sameMatchesAs: [] };
+}
+
+/** "DescribeInstances, no errorCode" or "RunInstances, Client.UnauthorizedOperation" */
+function briefRecord(record: JsonObject): string {
+  return `${String(record.eventName)}, ${typeof record.errorCode === 'string' ? record.errorCode : 'no errorCode'}`;
 }
 
 function gaveUp(): Verdict {
   return rejected(
     `not verified: the pattern needs more than ${SEARCH_STEP_LIMIT.toLocaleString('en-US')} cases to check, so it cannot be shown to catch unauthorized calls; simplify it or use the CIS pattern`,
+    'is too complex to verify; use the CIS pattern',
     NO_EVIDENCE,
   );
 }
@@ -105,8 +113,8 @@ function wildcardHint(expression: Expression, missed: JsonObject): string | unde
     if (condition.kind !== 'compare' || condition.value.kind !== 'string' || printSelector(condition.selector) !== '$.errorCode') continue;
     const text = condition.value.text;
     if (text.includes('*') || text === code) continue;
-    if (code.startsWith(text)) return `values match exactly unless they end or start with *: write "${text}*"`;
-    if (code.endsWith(text)) return `values match exactly unless they end or start with *: write "*${text}"`;
+    if (code.startsWith(text)) return `without a * a value matches exactly; write "${text}*"`;
+    if (code.endsWith(text)) return `without a * a value matches exactly; write "*${text}"`;
   }
   return undefined;
 }
@@ -136,7 +144,11 @@ function judgeTerms(pattern: Extract<FilterPattern, { kind: 'terms' }>, ceiling:
     : overmatch
       ? `; it matches ${describeRecord(overmatch)}`
       : '';
-  return rejected(`${what}${shows}; use a JSON pattern such as the CIS one: ${CIS_PATTERNS['cis-2.0']}`, evidence);
+  return rejected(
+    `${what}${shows}; use a JSON pattern such as the CIS one: ${CIS_PATTERNS['cis-2.0']}`,
+    pattern.terms.length === 0 ? 'is empty, so it matches every event; use the CIS pattern' : 'is a term pattern, not a JSON pattern on CloudTrail fields; use the CIS pattern',
+    evidence,
+  );
 }
 
 function judgeSemantics(expression: Expression, ceiling: boolean): Verdict {
@@ -149,6 +161,7 @@ function judgeSemantics(expression: Expression, ceiling: boolean): Verdict {
     const hint = caseHint(expression) ?? 'use the CIS pattern';
     return rejected(
       `never matches: no CloudTrail record satisfies all of its conditions, so its alarm can never fire (it misses ${describeRecord(SAMPLE_RECORDS[0]!)}); ${hint}`,
+      `never matches any CloudTrail record; ${hint}`,
       missedCall(SAMPLE_RECORDS[0]!),
     );
   }
@@ -160,6 +173,7 @@ function judgeSemantics(expression: Expression, ceiling: boolean): Verdict {
     const via = branch ? ` through ${branch}` : '';
     return rejected(
       `also matches successful calls: ${describeRecord(successful.record)} matches${via}, so its alarm fires on normal activity; use the CIS pattern`,
+      `also matches successful calls (${briefRecord(successful.record)}), so its alarm fires on normal activity; use the CIS pattern`,
       matchedSuccess(successful.record),
     );
   }
@@ -168,7 +182,11 @@ function judgeSemantics(expression: Expression, ceiling: boolean): Verdict {
   if (missed.kind === 'gaveUp') return gaveUp();
   if (missed.kind === 'found') {
     const hint = caseHint(expression) ?? wildcardHint(expression, missed.record) ?? 'use the CIS pattern';
-    return rejected(`misses unauthorized calls: ${describeRecord(missed.record)} does not match; ${hint}`, missedCall(missed.record));
+    return rejected(
+      `misses unauthorized calls: ${describeRecord(missed.record)} does not match; ${hint}`,
+      `misses unauthorized calls (${briefRecord(missed.record)}); ${hint}`,
+      missedCall(missed.record),
+    );
   }
 
   const sameMatchesAs = CIS_EXPRESSIONS.filter(({ expression: cis }) => {
@@ -185,7 +203,8 @@ function judgeSemantics(expression: Expression, ceiling: boolean): Verdict {
     successful.kind === 'found'
       ? ` but also matches successful calls, e.g. ${describeRecord(successful.record)} (allowed: the successful-call check is off)`
       : ' and no successful call';
-  return { valid: true, accepted: true, reason: `${FLOOR_SUMMARY}${broad}${same}`, ...NO_EVIDENCE, sameMatchesAs };
+  const summary = successful.kind === 'found' ? 'catches unauthorized calls (and successful ones: allowed)' : 'catches unauthorized calls';
+  return { valid: true, accepted: true, reason: `${FLOOR_SUMMARY}${broad}${same}`, summary, ...NO_EVIDENCE, sameMatchesAs };
 }
 
 /** Where two texts first differ, as "character N (expected X, found Y)". */
@@ -199,13 +218,21 @@ function firstDifference(expected: string, actual: string): string {
 export function judgePattern(text: string, options: JudgeOptions = {}): Verdict {
   const ceiling = options.ceiling ?? true;
   const parsed = parseFilterPattern(text);
-  if (!parsed.ok) return rejected(`invalid filter pattern ${formatPatternError(parsed.error)}`, NO_EVIDENCE, false);
+  if (!parsed.ok) {
+    return rejected(
+      `invalid filter pattern ${formatPatternError(parsed.error)}`,
+      `is not a valid filter pattern (${parsed.error.message})`,
+      NO_EVIDENCE,
+      false,
+    );
+  }
   const pattern = parsed.pattern;
   let verdict: Verdict;
   switch (pattern.kind) {
     case 'delimited':
       verdict = rejected(
         `a space-delimited [...] pattern reads positional words of a text line, but CloudTrail delivers each record as JSON; use a JSON pattern such as the CIS one: ${CIS_PATTERNS['cis-2.0']}`,
+        'is a space-delimited pattern, not a JSON pattern on CloudTrail fields; use the CIS pattern',
         NO_EVIDENCE,
       );
       break;
@@ -216,15 +243,21 @@ export function judgePattern(text: string, options: JudgeOptions = {}): Verdict 
       verdict = judgeSemantics(pattern.expression, ceiling);
       break;
   }
-  if (!options.strict) return verdict;
-  const expected = withoutWhitespace(CIS_PATTERNS[options.strict]);
+  return applyStrictMode(verdict, text, options.strict);
+}
+
+/** Strict literal mode: a verdict on the meaning of `text`, rejected as well unless `text` is the CIS text. */
+export function applyStrictMode(verdict: Verdict, text: string, strict: StrictVersion | undefined): Verdict {
+  if (!strict) return verdict;
+  const expected = withoutWhitespace(CIS_PATTERNS[strict]);
   const actual = withoutWhitespace(text);
   if (expected === actual) return verdict;
-  const name = CIS_VERSION_NAMES[options.strict];
+  const name = CIS_VERSION_NAMES[strict];
   const semantic = verdict.accepted ? 'it matches the right records, but ' : `${verdict.reason}; also, `;
   return {
     ...verdict,
     accepted: false,
-    reason: `${semantic}strict ${options.strict} mode requires the literal ${name} text, and it differs at ${firstDifference(expected, actual)}`,
+    reason: `${semantic}strict ${strict} mode requires the literal ${name} text, and it differs at ${firstDifference(expected, actual)}`,
+    summary: verdict.accepted ? `is not the literal ${name} text that strict mode requires` : verdict.summary,
   };
 }

@@ -53,6 +53,16 @@ describe('rejected patterns', () => {
     }
   });
 
+  it('summarises the all-|| verdict in the words a Config annotation uses', () => {
+    expect(judgePattern(CIS_PATTERNS['cis-1.3']).summary).toBe(
+      'also matches successful calls (DescribeInstances, no errorCode), so its alarm fires on normal activity; use the CIS pattern',
+    );
+  });
+
+  it('keeps every summary short enough to share a 256-character annotation with the trail and filter names', () => {
+    for (const c of [...ACCEPTED, ...REJECTED]) expect(judgePattern(c.pattern).summary.length).toBeLessThanOrEqual(150);
+  });
+
   it('gives invalid patterns no counterexample and marks them invalid', () => {
     expect(judgePattern("{ $.errorCode = 'AccessDenied*' }")).toMatchObject({ valid: false, accepted: false, counterexample: null });
   });

@@ -1,0 +1,155 @@
+/**
+ * The Lambda handler: parse the Config event, pick the credentials, evaluate the account, write one evaluation.
+ * A thin shell: the collectors and the decision come in through `evaluateAccount`, AWS clients through factories,
+ * so this file needs no AWS access to test. rule/index.ts wires the real dependencies.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { ConfigServiceClient, Evaluation } from '@aws-sdk/client-config-service';
+// Type only (erased at build): the credential shape every SDK v3 client accepts.
+import type { AwsCredentialIdentity } from '@aws-sdk/types';
+import type { Context } from 'aws-lambda';
+import { ConfigEventError, TEST_MODE_RESULT_TOKEN, parseConfigEvent, parseRoleArn, type ConfigRuleInvocation } from './config-event';
+import type { ComplianceType } from './decide';
+import { ParameterError, type RuleParameters } from './parameters';
+import { putEvaluations } from './publish';
+
+export interface EvaluateAccountInput {
+  accountId: string;
+  region: string;
+  parameters: RuleParameters;
+  /** The evaluated account's credentials; undefined means the Lambda's own. */
+  credentials?: AwsCredentialIdentity;
+}
+
+export interface AccountEvaluation {
+  complianceType: ComplianceType;
+  annotation: string;
+}
+
+export type EvaluateAccount = (input: EvaluateAccountInput) => Promise<AccountEvaluation>;
+/** sts:AssumeRole from the Lambda's own credentials. */
+export type AssumeRole = (roleArn: string) => Promise<AwsCredentialIdentity>;
+/** A Config client with these credentials (the Lambda's own when undefined). */
+export type ConfigClientFactory = (credentials?: AwsCredentialIdentity) => ConfigServiceClient;
+
+export interface HandlerDependencies {
+  logger: Logger;
+  region: string;
+  evaluateAccount: EvaluateAccount;
+  assumeRole: AssumeRole;
+  configClient: ConfigClientFactory;
+}
+
+export interface HandlerResult {
+  accountId: string;
+  complianceType: ComplianceType;
+  annotation: string;
+}
+
+export type HandlerContext = Pick<Context, 'invokedFunctionArn' | 'awsRequestId'>;
+
+/** No usable role for the evaluated account. */
+export class ExecutionRoleError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ExecutionRoleError';
+  }
+}
+
+const LAMBDA_ARN = /^arn:(aws(?:-[a-z]+)*):lambda:[a-z0-9-]+:(\d{12}):function:[^:]+(?::[^:]+)?$/;
+
+/** Partition and account of the running function, from `context.invokedFunctionArn`. */
+export function functionAccount(invokedFunctionArn: string): { partition: string; accountId: string } {
+  const m = LAMBDA_ARN.exec(invokedFunctionArn);
+  if (!m) throw new Error(`context.invokedFunctionArn is not a Lambda function ARN: '${invokedFunctionArn}'`);
+  return { partition: m[1]!, accountId: m[2]! };
+}
+
+/**
+ * The role to assume for the evaluated account, or undefined for the Lambda's own credentials.
+ * - ExecutionRoleName set: that role in the evaluated account, always (RDK's convention; also the way round the
+ *   service-linked role, which cannot be assumed).
+ * - Another account (organization rule run centrally): the event's executionRoleArn, which must be in that account.
+ * - Same account, no ExecutionRoleName: the Lambda's own role.
+ */
+export function roleToAssume(invocation: ConfigRuleInvocation, lambda: { partition: string; accountId: string }): string | undefined {
+  const { accountId, parameters, executionRoleArn } = invocation;
+  if (parameters.executionRoleName) {
+    return `arn:${lambda.partition}:iam::${accountId}:role/${parameters.executionRoleName}`;
+  }
+  if (accountId === lambda.accountId) return undefined;
+  if (!executionRoleArn) {
+    throw new ExecutionRoleError(
+      `account ${accountId} is not the Lambda's account ${lambda.accountId} and the event has no executionRoleArn; set the ExecutionRoleName rule parameter`,
+    );
+  }
+  const role = parseRoleArn(executionRoleArn);
+  // Writing with another account's role would post results under the wrong account; refuse rather than guess.
+  if (!role || role.accountId !== accountId) {
+    throw new ExecutionRoleError(`executionRoleArn ${executionRoleArn} is not a role in the evaluated account ${accountId}`);
+  }
+  if (role.path.startsWith('/aws-service-role/')) {
+    throw new ExecutionRoleError(
+      `executionRoleArn ${executionRoleArn} is a service-linked role, which cannot be assumed; set the ExecutionRoleName rule parameter`,
+    );
+  }
+  return executionRoleArn;
+}
+
+export function createHandler(deps: HandlerDependencies): (event: unknown, context: HandlerContext) => Promise<HandlerResult> {
+  const { logger } = deps;
+  return async (event, context) => {
+    const requestId = context.awsRequestId;
+
+    let invocation: ConfigRuleInvocation;
+    try {
+      invocation = parseConfigEvent(event);
+    } catch (e) {
+      if (e instanceof ConfigEventError || e instanceof ParameterError) {
+        logger.error({ message: 'invalid AWS Config event; nothing evaluated', requestId, reason: e.message }, e);
+      }
+      throw e;
+    }
+
+    const { accountId, messageType } = invocation;
+    const testMode = invocation.resultToken === TEST_MODE_RESULT_TOKEN;
+    // Never the result token, never credentials: only what identifies the run.
+    const keys = {
+      requestId,
+      accountId,
+      configRuleName: invocation.configRuleName,
+      messageType,
+      testMode,
+      triggeredBy: invocation.triggeredBy,
+    };
+
+    try {
+      const roleArn = roleToAssume(invocation, functionAccount(context.invokedFunctionArn));
+      let credentials: AwsCredentialIdentity | undefined;
+      if (roleArn) {
+        logger.debug({ message: 'assuming role', ...keys, roleArn });
+        credentials = await deps.assumeRole(roleArn);
+      }
+
+      const input: EvaluateAccountInput = { accountId, region: deps.region, parameters: invocation.parameters };
+      if (credentials) input.credentials = credentials;
+      const { complianceType, annotation } = await deps.evaluateAccount(input);
+
+      const evaluation: Evaluation = {
+        ComplianceResourceType: 'AWS::::Account',
+        ComplianceResourceId: accountId,
+        ComplianceType: complianceType,
+        Annotation: annotation,
+        OrderingTimestamp: invocation.orderingTimestamp,
+      };
+      // The member's credentials for organization rules: the result token belongs to the member's rule.
+      await putEvaluations(deps.configClient(credentials), [evaluation], invocation.resultToken);
+
+      logger.info({ message: 'account evaluated', ...keys, compliance: complianceType, annotation });
+      return { accountId, complianceType, annotation };
+    } catch (e) {
+      logger.error({ message: 'account evaluation failed', ...keys }, e instanceof Error ? e : new Error(String(e)));
+      throw e;
+    }
+  };
+}

@@ -1,0 +1,247 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { ConfigServiceClient, PutEvaluationsCommand } from '@aws-sdk/client-config-service';
+import type { AwsCredentialIdentity } from '@aws-sdk/types';
+import { mockClient } from 'aws-sdk-client-mock';
+import { ConfigEventError } from '../../rule/config-event';
+import {
+  ExecutionRoleError,
+  createHandler,
+  type AccountEvaluation,
+  type AssumeRole,
+  type ConfigClientFactory,
+  type EvaluateAccount,
+} from '../../rule/handler';
+import { ParameterError } from '../../rule/parameters';
+
+const CENTRAL = '111111111111';
+const MEMBER = '222222222222';
+const CONTEXT = { invokedFunctionArn: `arn:aws:lambda:us-east-1:${CENTRAL}:function:RDK-Rule-Function-UnauthorizedApiCalls`, awsRequestId: 'req-1' };
+const MEMBER_CREDENTIALS: AwsCredentialIdentity = { accessKeyId: 'ASIAMEMBER', secretAccessKey: 'member-secret', sessionToken: 'member-session' };
+const SCHEDULED_AT = '2024-05-13T21:50:00.373Z';
+const TOKEN = 'opaque-result-token';
+
+function scheduledEvent(accountId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    version: '1.0',
+    invokingEvent: JSON.stringify({ awsAccountId: accountId, notificationCreationTime: SCHEDULED_AT, messageType: 'ScheduledNotification', recordVersion: '1.0' }),
+    resultToken: TOKEN,
+    eventLeftScope: false,
+    executionRoleArn: `arn:aws:iam::${accountId}:role/config-role`,
+    configRuleArn: `arn:aws:config:us-east-1:${accountId}:config-rule/config-rule-a1b2c3`,
+    configRuleName: 'unauthorized-api-calls-monitored',
+    configRuleId: 'config-rule-a1b2c3',
+    accountId,
+    ...overrides,
+  };
+}
+
+const configMock = mockClient(ConfigServiceClient);
+
+function setup(verdict: AccountEvaluation | Error = { complianceType: 'NON_COMPLIANT', annotation: 'no alarm on the unauthorized-API-calls metric' }) {
+  const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
+  const info = jest.spyOn(logger, 'info');
+  const error = jest.spyOn(logger, 'error');
+  const evaluateAccount = jest.fn<ReturnType<EvaluateAccount>, Parameters<EvaluateAccount>>(async () => {
+    if (verdict instanceof Error) throw verdict;
+    return verdict;
+  });
+  const assumeRole = jest.fn<ReturnType<AssumeRole>, Parameters<AssumeRole>>(async () => MEMBER_CREDENTIALS);
+  const configClient = jest.fn<ReturnType<ConfigClientFactory>, Parameters<ConfigClientFactory>>(
+    (credentials) => new ConfigServiceClient({ region: 'us-east-1', ...(credentials ? { credentials } : {}) }),
+  );
+  const handler = createHandler({ logger, region: 'us-east-1', evaluateAccount, assumeRole, configClient });
+  return { handler, logger, info, error, evaluateAccount, assumeRole, configClient };
+}
+
+function puts() {
+  return configMock.commandCalls(PutEvaluationsCommand).map((c) => c.args[0].input);
+}
+
+beforeEach(() => {
+  configMock.reset();
+  configMock.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
+});
+
+describe('handler: single account', () => {
+  it('scheduled: one account evaluation ordered by notificationCreationTime, own credentials', async () => {
+    const t = setup();
+    const result = await t.handler(scheduledEvent(CENTRAL), CONTEXT);
+
+    expect(result).toEqual({ accountId: CENTRAL, complianceType: 'NON_COMPLIANT', annotation: 'no alarm on the unauthorized-API-calls metric' });
+    expect(t.assumeRole).not.toHaveBeenCalled();
+    expect(t.evaluateAccount).toHaveBeenCalledWith({
+      accountId: CENTRAL,
+      region: 'us-east-1',
+      parameters: { allowBroadFilterPattern: false, confirmWithTestMetricFilter: true },
+    });
+    expect(t.configClient).toHaveBeenCalledWith(undefined);
+    expect(puts()).toEqual([
+      {
+        ResultToken: TOKEN,
+        Evaluations: [
+          {
+            ComplianceResourceType: 'AWS::::Account',
+            ComplianceResourceId: CENTRAL,
+            ComplianceType: 'NON_COMPLIANT',
+            Annotation: 'no alarm on the unauthorized-API-calls metric',
+            OrderingTimestamp: new Date(SCHEDULED_AT),
+          },
+        ],
+      },
+    ]);
+    expect(t.info).toHaveBeenCalledWith(
+      expect.objectContaining({
+        message: 'account evaluated',
+        accountId: CENTRAL,
+        compliance: 'NON_COMPLIANT',
+        annotation: 'no alarm on the unauthorized-API-calls metric',
+        messageType: 'ScheduledNotification',
+        testMode: false,
+      }),
+    );
+    // The result token is never logged.
+    expect(JSON.stringify(t.info.mock.calls)).not.toContain(TOKEN);
+  });
+
+  it('change notification of a deleted alarm: the account is evaluated, ordered by capture time', async () => {
+    const t = setup({ complianceType: 'NON_COMPLIANT', annotation: 'alarm UnauthorizedAPICalls was deleted' });
+    const event = scheduledEvent(CENTRAL, {
+      eventLeftScope: true,
+      invokingEvent: JSON.stringify({
+        configurationItemDiff: null,
+        configurationItem: {
+          configurationItemCaptureTime: '2024-05-13T09:12:44.310Z',
+          configurationItemStatus: 'ResourceDeleted',
+          resourceType: 'AWS::CloudWatch::Alarm',
+          resourceId: 'UnauthorizedAPICalls',
+          awsAccountId: CENTRAL,
+          configuration: null,
+        },
+        notificationCreationTime: '2024-05-13T09:13:02.981Z',
+        messageType: 'ConfigurationItemChangeNotification',
+        recordVersion: '1.3',
+      }),
+    });
+    await t.handler(event, CONTEXT);
+    const evaluation = puts()[0]!.Evaluations![0]!;
+    expect(evaluation.ComplianceResourceId).toBe(CENTRAL);
+    expect(evaluation.OrderingTimestamp).toEqual(new Date('2024-05-13T09:12:44.310Z'));
+  });
+
+  it('TESTMODE: TestMode: true and logged as a test', async () => {
+    const t = setup({ complianceType: 'COMPLIANT', annotation: 'ok' });
+    await t.handler(scheduledEvent(CENTRAL, { resultToken: 'TESTMODE' }), CONTEXT);
+    expect(puts()).toEqual([expect.objectContaining({ ResultToken: 'TESTMODE', TestMode: true })]);
+    expect(t.info).toHaveBeenCalledWith(expect.objectContaining({ testMode: true, compliance: 'COMPLIANT' }));
+  });
+
+  it('same account with ExecutionRoleName: assumes that role (as RDK does) and writes with it', async () => {
+    const t = setup();
+    await t.handler(scheduledEvent(CENTRAL, { ruleParameters: '{"ExecutionRoleName":"ConfigRuleExecution"}' }), CONTEXT);
+    expect(t.assumeRole).toHaveBeenCalledWith(`arn:aws:iam::${CENTRAL}:role/ConfigRuleExecution`);
+    expect(t.evaluateAccount).toHaveBeenCalledWith(expect.objectContaining({ accountId: CENTRAL, credentials: MEMBER_CREDENTIALS }));
+    expect(t.configClient).toHaveBeenCalledWith(MEMBER_CREDENTIALS);
+  });
+});
+
+describe('handler: organization rule run from a central account', () => {
+  it('ExecutionRoleName: assumes it in the member account, evaluates and writes with its credentials', async () => {
+    const t = setup();
+    const result = await t.handler(scheduledEvent(MEMBER, { ruleParameters: '{"ExecutionRoleName":"ConfigRuleExecution"}' }), CONTEXT);
+    expect(t.assumeRole).toHaveBeenCalledTimes(1);
+    expect(t.assumeRole).toHaveBeenCalledWith(`arn:aws:iam::${MEMBER}:role/ConfigRuleExecution`);
+    expect(t.evaluateAccount).toHaveBeenCalledWith(expect.objectContaining({ accountId: MEMBER, credentials: MEMBER_CREDENTIALS }));
+    expect(t.configClient).toHaveBeenCalledTimes(1);
+    expect(t.configClient).toHaveBeenCalledWith(MEMBER_CREDENTIALS);
+    expect(puts()[0]!.Evaluations![0]!.ComplianceResourceId).toBe(MEMBER);
+    expect(result.accountId).toBe(MEMBER);
+    // Credentials are never logged.
+    expect(JSON.stringify([...t.info.mock.calls, ...t.error.mock.calls])).not.toContain('member-secret');
+  });
+
+  it('no ExecutionRoleName: assumes the event executionRoleArn', async () => {
+    const t = setup();
+    await t.handler(scheduledEvent(MEMBER, { executionRoleArn: `arn:aws:iam::${MEMBER}:role/service/config-role` }), CONTEXT);
+    expect(t.assumeRole).toHaveBeenCalledWith(`arn:aws:iam::${MEMBER}:role/service/config-role`);
+    expect(t.configClient).toHaveBeenCalledWith(MEMBER_CREDENTIALS);
+    expect(puts()).toHaveLength(1);
+  });
+
+  it('uses the partition of the function for the role ARN', async () => {
+    const t = setup();
+    const context = { ...CONTEXT, invokedFunctionArn: `arn:aws-us-gov:lambda:us-gov-west-1:${CENTRAL}:function:rule:live` };
+    await t.handler(scheduledEvent(MEMBER, { ruleParameters: '{"ExecutionRoleName":"ConfigRuleExecution"}' }), context);
+    expect(t.assumeRole).toHaveBeenCalledWith(`arn:aws-us-gov:iam::${MEMBER}:role/ConfigRuleExecution`);
+  });
+
+  it.each([
+    ['no executionRoleArn', { executionRoleArn: undefined }, /has no executionRoleArn; set the ExecutionRoleName rule parameter/],
+    ['a role in another account', { executionRoleArn: `arn:aws:iam::${CENTRAL}:role/config-role` }, /is not a role in the evaluated account 222222222222/],
+    [
+      'the service-linked role',
+      { executionRoleArn: `arn:aws:iam::${MEMBER}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig` },
+      /service-linked role, which cannot be assumed/,
+    ],
+  ])('%s: a clear error, nothing assumed, evaluated or written', async (_name, overrides, message) => {
+    const t = setup();
+    const event = scheduledEvent(MEMBER, overrides);
+    if (overrides.executionRoleArn === undefined) delete event.executionRoleArn;
+    const failure = t.handler(event, CONTEXT);
+    await expect(failure).rejects.toThrow(ExecutionRoleError);
+    await expect(failure).rejects.toThrow(message);
+    expect(t.assumeRole).not.toHaveBeenCalled();
+    expect(t.evaluateAccount).not.toHaveBeenCalled();
+    expect(puts()).toHaveLength(0);
+  });
+
+  it('an assumeRole failure propagates and writes nothing', async () => {
+    const t = setup();
+    t.assumeRole.mockRejectedValueOnce(Object.assign(new Error('not authorized to perform sts:AssumeRole'), { name: 'AccessDenied' }));
+    await expect(t.handler(scheduledEvent(MEMBER), CONTEXT)).rejects.toThrow('sts:AssumeRole');
+    expect(t.evaluateAccount).not.toHaveBeenCalled();
+    expect(puts()).toHaveLength(0);
+  });
+});
+
+describe('handler: failures', () => {
+  it.each([
+    ['not an object', 'hello', ConfigEventError],
+    ['invokingEvent not JSON', scheduledEvent(CENTRAL, { invokingEvent: '{' }), ConfigEventError],
+    ['bad accountId', scheduledEvent(CENTRAL, { accountId: 'abc' }), ConfigEventError],
+    ['bad rule parameter', scheduledEvent(CENTRAL, { ruleParameters: '{"Typo":"true"}' }), ParameterError],
+  ])('malformed event (%s): logged, rethrown, nothing evaluated or written', async (_name, event, errorClass) => {
+    const t = setup();
+    await expect(t.handler(event, CONTEXT)).rejects.toThrow(errorClass);
+    expect(t.error).toHaveBeenCalledWith(
+      expect.objectContaining({ message: 'invalid AWS Config event; nothing evaluated', requestId: 'req-1', reason: expect.any(String) }),
+      expect.any(errorClass),
+    );
+    expect(t.evaluateAccount).not.toHaveBeenCalled();
+    expect(t.configClient).not.toHaveBeenCalled();
+    expect(puts()).toHaveLength(0);
+  });
+
+  it('evaluateAccount rejection propagates, is logged and writes nothing', async () => {
+    const boom = new Error('decision crashed');
+    const t = setup(boom);
+    await expect(t.handler(scheduledEvent(CENTRAL), CONTEXT)).rejects.toBe(boom);
+    expect(t.error).toHaveBeenCalledWith(expect.objectContaining({ message: 'account evaluation failed', accountId: CENTRAL }), boom);
+    expect(puts()).toHaveLength(0);
+  });
+
+  it('FailedEvaluations fail the invocation', async () => {
+    const t = setup();
+    configMock.on(PutEvaluationsCommand).resolves({
+      FailedEvaluations: [{ ComplianceResourceType: 'AWS::::Account', ComplianceResourceId: CENTRAL, ComplianceType: 'NON_COMPLIANT', OrderingTimestamp: new Date(SCHEDULED_AT) }],
+    });
+    await expect(t.handler(scheduledEvent(CENTRAL), CONTEXT)).rejects.toThrow('AWS Config refused 1 of 1 evaluation(s)');
+  });
+
+  it('a malformed invokedFunctionArn is reported, nothing written', async () => {
+    const t = setup();
+    await expect(t.handler(scheduledEvent(CENTRAL), { ...CONTEXT, invokedFunctionArn: 'not-an-arn' })).rejects.toThrow(
+      /context.invokedFunctionArn is not a Lambda function ARN/,
+    );
+    expect(puts()).toHaveLength(0);
+  });
+});

@@ -1,0 +1,217 @@
+/**
+ * A declarative model of AWS accounts as far as this rule reads them: trails, log groups with their metric
+ * filters, alarms, SNS topics with their subscriptions, and cross-account roles.
+ *
+ * It is plain JSON-serialisable data, with AWS's own names (camelCased like snapshot.ts), so that the same file
+ * can serve the in-memory FakeAwsReader and, later, a local AWS emulator as its state. Anything derivable (trail
+ * ARNs, the logGroupName of a metric filter) is derived rather than stored, so a world cannot contradict itself.
+ *
+ * Tests start from a builder (compliantAccount, organizationWorld) and mutate a structuredClone of it.
+ */
+import { CIS_PATTERNS } from '../../rule/pattern/cis';
+import type {
+  AdvancedEventSelector,
+  ClassicEventSelector,
+  MetricAlarm,
+  MetricFilter,
+  Subscription,
+  TrailStatus,
+} from '../../rule/snapshot';
+
+export interface World {
+  organization?: { managementAccountId: string; memberAccountIds: string[] };
+  accounts: AccountState[];
+}
+
+export interface AccountState {
+  accountId: string;
+  trails: TrailState[];
+  logGroups: LogGroupState[];
+  /** Every alarm of the account, each in its own region (`region`, and the region in `alarmArn`). */
+  alarms: MetricAlarm[];
+  topics: TopicState[];
+  roles?: RoleState[];
+}
+
+/** A trail as its owner sees it; its ARN is `arn:aws:cloudtrail:<homeRegion>:<accountId>:trail/<name>`. */
+export interface TrailState {
+  name: string;
+  homeRegion: string;
+  isMultiRegionTrail: boolean;
+  isOrganizationTrail?: boolean;
+  cloudWatchLogsLogGroupArn?: string;
+  status: TrailStatus;
+  /** GetEventSelectors returns one kind or the other; neither means the trail has no selectors. */
+  eventSelectors?: ClassicEventSelector[];
+  advancedEventSelectors?: AdvancedEventSelector[];
+}
+
+export interface LogGroupState {
+  name: string;
+  region: string;
+  metricFilters: Omit<MetricFilter, 'logGroupName'>[];
+}
+
+export interface TopicState {
+  topicArn: string;
+  subscriptions: Subscription[];
+}
+
+/** An IAM role that the listed accounts may assume (its trust policy, reduced to account principals). */
+export interface RoleState {
+  roleName: string;
+  trustedAccountIds: string[];
+}
+
+// ---- Names shared by the builders and the tests ----------------------------------------------------------------
+
+export const ACCOUNT_ID = '111122223333';
+export const MANAGEMENT_ACCOUNT_ID = '999988887777';
+export const REGION = 'us-east-1';
+export const METRIC_NAMESPACE = 'CISBenchmark';
+export const METRIC_NAME = 'UnauthorizedAPICalls';
+export const FILTER_NAME = 'unauthorized-api-calls';
+export const ALARM_NAME = 'unauthorized-api-calls-alarm';
+export const TOPIC_NAME = 'security-alerts';
+export const LOG_GROUP_NAME = 'aws-cloudtrail-logs';
+export const ORG_TRAIL_NAME = 'org-trail';
+export const ORG_LOG_GROUP_NAME = 'aws-controltower/CloudTrailLogs';
+export const ORG_READ_ROLE_NAME = 'UnauthorizedApiCallsReader';
+
+export function trailArn(accountId: string, trail: Pick<TrailState, 'name' | 'homeRegion'>): string {
+  return `arn:aws:cloudtrail:${trail.homeRegion}:${accountId}:trail/${trail.name}`;
+}
+
+/** The form CloudTrail stores: `arn:aws:logs:<region>:<account>:log-group:<name>:*`. */
+export function logGroupArn(accountId: string, region: string, name: string): string {
+  return `arn:aws:logs:${region}:${accountId}:log-group:${name}:*`;
+}
+
+export function topicArn(accountId: string, region: string, name: string): string {
+  return `arn:aws:sns:${region}:${accountId}:${name}`;
+}
+
+export function alarmArn(accountId: string, region: string, name: string): string {
+  return `arn:aws:cloudwatch:${region}:${accountId}:alarm:${name}`;
+}
+
+export function roleArn(accountId: string, roleName: string): string {
+  return `arn:aws:iam::${accountId}:role/${roleName}`;
+}
+
+// ---- Element builders -------------------------------------------------------------------------------------------
+
+/** A multi-region trail in us-east-1 that is logging all read and write management events (no log group unless given). */
+export function trail(overrides: Partial<TrailState> & Pick<TrailState, 'name'>): TrailState {
+  return {
+    homeRegion: REGION,
+    isMultiRegionTrail: true,
+    status: { isLogging: true, latestCloudWatchLogsDeliveryTime: '2025-01-01T00:00:00Z' },
+    eventSelectors: [{ readWriteType: 'All', includeManagementEvents: true }],
+    ...overrides,
+  };
+}
+
+/** The CIS metric filter (v2.0 text) publishing CISBenchmark/UnauthorizedAPICalls = 1. */
+export function cisFilter(overrides: Partial<Omit<MetricFilter, 'logGroupName'>> = {}): Omit<MetricFilter, 'logGroupName'> {
+  return {
+    filterName: FILTER_NAME,
+    filterPattern: CIS_PATTERNS['cis-2.0'],
+    metricTransformations: [{ metricNamespace: METRIC_NAMESPACE, metricName: METRIC_NAME, metricValue: '1' }],
+    ...overrides,
+  };
+}
+
+/** A standard alarm that fires on one call: Sum >= 1 over 300 s, one period, notBreaching, actions enabled. */
+export function cisAlarm(accountId: string, region: string, actionTopicArn: string, overrides: Partial<MetricAlarm> = {}): MetricAlarm {
+  const alarmName = overrides.alarmName ?? ALARM_NAME;
+  return {
+    alarmName,
+    alarmArn: alarmArn(accountId, region, alarmName),
+    region,
+    actionsEnabled: true,
+    alarmActions: [actionTopicArn],
+    metricName: METRIC_NAME,
+    namespace: METRIC_NAMESPACE,
+    statistic: 'Sum',
+    dimensions: [],
+    period: 300,
+    evaluationPeriods: 1,
+    threshold: 1,
+    comparisonOperator: 'GreaterThanOrEqualToThreshold',
+    treatMissingData: 'notBreaching',
+    ...overrides,
+  };
+}
+
+export function confirmedEmail(topic: string, id = '0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9'): Subscription {
+  return { subscriptionArn: `${topic}:${id}`, protocol: 'email', endpoint: 'security@example.com' };
+}
+
+export function pendingEmail(): Subscription {
+  return { subscriptionArn: 'PendingConfirmation', protocol: 'email', endpoint: 'security@example.com' };
+}
+
+/**
+ * The whole chain in one account and region: trail -> log group -> filter -> alarm -> topic -> confirmed
+ * subscription, named by `names` so that several chains can live in one account.
+ */
+export function chainIn(accountId: string, region: string, names: { trail: string; logGroup: string; filter: string; alarm: string; topic: string }): Pick<AccountState, 'trails' | 'logGroups' | 'alarms' | 'topics'> {
+  const topic = topicArn(accountId, region, names.topic);
+  return {
+    trails: [trail({ name: names.trail, homeRegion: region, cloudWatchLogsLogGroupArn: logGroupArn(accountId, region, names.logGroup) })],
+    logGroups: [{ name: names.logGroup, region, metricFilters: [cisFilter({ filterName: names.filter })] }],
+    alarms: [cisAlarm(accountId, region, topic, { alarmName: names.alarm })],
+    topics: [{ topicArn: topic, subscriptions: [confirmedEmail(topic)] }],
+  };
+}
+
+// ---- Account and world builders ---------------------------------------------------------------------------------
+
+/**
+ * Account 111122223333 holding the whole chain in us-east-1: multi-region trail 'main' (logging, classic
+ * selector All + management events) -> log group aws-cloudtrail-logs -> filter 'unauthorized-api-calls'
+ * (CIS v2.0) -> alarm 'unauthorized-api-calls-alarm' -> topic security-alerts with one confirmed email.
+ */
+export function compliantAccount(overrides: Partial<AccountState> = {}): AccountState {
+  return {
+    accountId: ACCOUNT_ID,
+    ...chainIn(ACCOUNT_ID, REGION, { trail: 'main', logGroup: LOG_GROUP_NAME, filter: FILTER_NAME, alarm: ALARM_NAME, topic: TOPIC_NAME }),
+    ...overrides,
+  };
+}
+
+export function compliantWorld(): World {
+  return { accounts: [compliantAccount()] };
+}
+
+/**
+ * An organization: management account 999988887777 owns the organization trail 'org-trail' and its whole chain
+ * (log group aws-controltower/CloudTrailLogs, filter, alarm, topic); member 111122223333 has no trail of its
+ * own. The management account's role 'UnauthorizedApiCallsReader' trusts the member.
+ */
+export function organizationWorld(): World {
+  const management: AccountState = {
+    accountId: MANAGEMENT_ACCOUNT_ID,
+    ...chainIn(MANAGEMENT_ACCOUNT_ID, REGION, {
+      trail: ORG_TRAIL_NAME,
+      logGroup: ORG_LOG_GROUP_NAME,
+      filter: FILTER_NAME,
+      alarm: ALARM_NAME,
+      topic: TOPIC_NAME,
+    }),
+    roles: [{ roleName: ORG_READ_ROLE_NAME, trustedAccountIds: [ACCOUNT_ID] }],
+  };
+  management.trails[0]!.isOrganizationTrail = true;
+  const member: AccountState = { accountId: ACCOUNT_ID, trails: [], logGroups: [], alarms: [], topics: [] };
+  return {
+    organization: { managementAccountId: MANAGEMENT_ACCOUNT_ID, memberAccountIds: [ACCOUNT_ID] },
+    accounts: [management, member],
+  };
+}
+
+export function accountIn(world: World, accountId: string): AccountState {
+  const account = world.accounts.find((a) => a.accountId === accountId);
+  if (!account) throw new Error(`no account ${accountId} in the world`);
+  return account;
+}
