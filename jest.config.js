@@ -4,4 +4,5 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': 'ts-jest' },
+  setupFiles: ['<rootDir>/test/setup-env.ts'],
 };

@@ -1,17 +1,19 @@
 /**
- * Command line: a thin shell over the pattern engine.
+ * Command line: a thin shell over the pattern engine and the rule.
  *
  *   unauthorized-api-calls-monitored pattern '<pattern>' [--strict cis-1.2|cis-2.0] [--allow-broad]
  *                                    [--format text|json] [--events FILE|-]
- *   unauthorized-api-calls-monitored sample [FILE]
- *
- * Exit codes: 0 accepted, 1 rejected or invalid, 2 usage error.
+ *   unauthorized-api-calls-monitored evaluate [--region R] [--param Key=Value ...] [--format json|text]
+ *                                    [--publish --result-token T]
+ *   unauthorized-api-calls-monitored sample
  */
 import { parseArgs } from 'node:util';
 import { STRICT_VERSIONS, isStrictVersion } from './pattern/cis';
 import { matchesLogEvent, type LogEvent } from './pattern/evaluate';
 import { judgePattern, type JudgeOptions, type Verdict } from './pattern/judge';
 import { parseFilterPattern } from './pattern/parser';
+import { CouldNotRunError, EvaluateUsageError, runEvaluate, sdkDependencies, type EvaluateDependencies } from './cli-evaluate';
+import { PARAMETER_DEFINITIONS } from './parameters';
 import { SAMPLE_FILTERS } from './sample-filters';
 
 export interface CliIo {
@@ -32,17 +34,25 @@ export const USAGE = `Usage:
       --events FILE   also test the pattern against a JSON array of log events (an object is a JSON event,
                       a string a raw message), as 'aws logs test-metric-filter' does; - reads standard input
       --format        text (default) or json: {"valid","accepted","reason","counterexample"[,"matches"]}
+      Exit status: 0 accepted, 1 rejected or invalid, 2 usage error.
+  unauthorized-api-calls-monitored evaluate [--region R] [--param Key=Value ...] [--format text|json]
+                                   [--publish --result-token T]
+      Evaluate the account behind the standard AWS credential chain (AWS_PROFILE, AWS_REGION,
+      AWS_ENDPOINT_URL, ... are honoured) and print the evaluation; JSON is an array of
+      {ComplianceResourceType, ComplianceResourceId, ComplianceType, Annotation}.
+      --param         a rule parameter: ${Object.keys(PARAMETER_DEFINITIONS).join(', ')}
+      --publish       write the evaluation to AWS Config with the given result token (TESTMODE: validate only)
+      Exit status: 0 compliant, 1 non-compliant or not applicable, 2 could not run.
   unauthorized-api-calls-monitored sample
-      Judge the bundled sample metric filters (patterns found in real accounts) and print a table.
-
-Exit status: 0 accepted, 1 rejected or invalid, 2 usage error.`;
+      Judge the bundled sample metric filters (patterns found in real accounts) and print a table.`;
 
 class UsageError extends Error {}
 
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+export async function runCli(argv: string[], io: CliIo, aws: EvaluateDependencies = sdkDependencies): Promise<number> {
   try {
     const [command, ...rest] = argv;
     if (command === 'pattern') return await patternCommand(rest, io);
+    if (command === 'evaluate') return await evaluateCommand(rest, io, aws);
     if (command === 'sample') return sampleCommand(rest, io);
     if (command === '--help' || command === '-h' || command === 'help') {
       io.stdout(USAGE + '\n');
@@ -50,12 +60,45 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     throw new UsageError(command === undefined ? 'a command is required' : `unknown command '${command}'`);
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof EvaluateUsageError) {
       io.stderr(`error: ${e.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    if (e instanceof CouldNotRunError) {
+      io.stderr(`error: ${e.message}\n`);
       return 2;
     }
     throw e;
   }
+}
+
+async function evaluateCommand(args: string[], io: CliIo, aws: EvaluateDependencies): Promise<number> {
+  const { values, positionals } = parseArguments(() =>
+    parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        region: { type: 'string' },
+        param: { type: 'string', multiple: true, default: [] },
+        format: { type: 'string', default: 'text' },
+        publish: { type: 'boolean', default: false },
+        'result-token': { type: 'string' },
+      },
+    }),
+  );
+  if (positionals.length > 0) throw new UsageError(`'evaluate' takes no arguments, only options`);
+  if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not '${values.format}'`);
+  return runEvaluate(
+    {
+      params: values.param,
+      format: values.format,
+      publish: values.publish,
+      ...(values.region !== undefined ? { region: values.region } : {}),
+      ...(values['result-token'] !== undefined ? { resultToken: values['result-token'] } : {}),
+    },
+    aws,
+    io.stdout,
+  );
 }
 
 /** Runs node's argument parser, turning its errors (unknown option, missing value) into usage errors. */

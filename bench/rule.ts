@@ -1,0 +1,60 @@
+/**
+ * Benchmark of the rule: API calls per evaluation (counted on the in-memory fake AWS), the Lambda bundle's size,
+ * and its cold init time beside importing the same SDK clients unbundled, measured in the same run.
+ * Prints figures; asserts nothing. Needs `npm run build` first (the bench script does it).
+ */
+import { spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { collectAccountSnapshot } from '../rule/collect/account';
+import { DEFAULT_PARAMETERS } from '../rule/parameters';
+import { FakeAwsReader } from '../test/support/fake-reader';
+import { ACCOUNT_ID, REGION, TOPIC_NAME, accountIn, cisAlarm, cisFilter, compliantWorld, topicArn, type World } from '../test/support/world';
+
+const TOPIC_ARN = topicArn(ACCOUNT_ID, REGION, TOPIC_NAME);
+
+async function callsFor(world: World): Promise<number> {
+  const reader = new FakeAwsReader(world, ACCOUNT_ID);
+  await collectAccountSnapshot(reader, { accountId: ACCOUNT_ID, region: REGION, parameters: DEFAULT_PARAMETERS });
+  return reader.calls.length;
+}
+
+function crowded(): World {
+  const world = compliantWorld();
+  const account = accountIn(world, ACCOUNT_ID);
+  for (let i = 0; i < 10_000; i++) account.alarms.push(cisAlarm(ACCOUNT_ID, REGION, TOPIC_ARN, { alarmName: `other-${i}`, metricName: `OtherMetric${i % 100}` }));
+  for (let i = 0; i < 50; i++) account.logGroups.push({ name: `/aws/lambda/fn-${i}`, region: REGION, metricFilters: [cisFilter({ filterName: `errors-${i}` })] });
+  return world;
+}
+
+/** Median wall time, in ms, of `require(target)` in fresh node processes. */
+function coldRequire(target: string, runs: number): number {
+  const script = `const t=process.hrtime.bigint();${target};process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = spawnSync(process.execPath, ['-e', script], {
+      encoding: 'utf8',
+      env: { ...process.env, AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
+    if (r.status !== 0) throw new Error(`cold start probe failed: ${r.stderr}`);
+    times.push(Number(r.stdout));
+  }
+  return times.sort((a, b) => a - b)[Math.floor(runs / 2)]!;
+}
+
+async function main(): Promise<void> {
+  const plain = await callsFor(compliantWorld());
+  const busy = await callsFor(crowded());
+  const bundle = statSync('dist/index.js').size;
+  const runs = 11;
+  const bundled = coldRequire(`require(${JSON.stringify(`${process.cwd()}/dist/index.js`)})`, runs);
+  const clients = ['@aws-sdk/client-cloudtrail', '@aws-sdk/client-cloudwatch-logs', '@aws-sdk/client-cloudwatch', '@aws-sdk/client-sns', '@aws-sdk/client-sts', '@aws-sdk/client-config-service', '@aws-lambda-powertools/logger'];
+  const unbundled = coldRequire(clients.map((c) => `require(${JSON.stringify(require.resolve(c))})`).join(';'), runs);
+  console.log(`rule (node ${process.version})`);
+  console.log(`  API calls, compliant one-trail account:                       ${plain}`);
+  console.log(`  API calls, same with 10,000 unrelated alarms, 50 log groups:  ${busy}`);
+  console.log(`  Lambda bundle dist/index.js:                                  ${(bundle / 1024).toFixed(0)} KiB`);
+  console.log(`  cold init, bundled handler (median of ${runs}):                   ${bundled.toFixed(0)} ms`);
+  console.log(`  cold init, the same SDK clients unbundled (median of ${runs}):    ${unbundled.toFixed(0)} ms`);
+}
+
+void main();

@@ -1,0 +1,93 @@
+/**
+ * `evaluate`: evaluates the account behind the standard AWS credential chain, in one region, and prints the
+ * evaluation. Writes to AWS Config only with --publish --result-token. Every standard SDK setting applies
+ * (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, ...), since the clients are built with the SDK's defaults.
+ */
+import { ConfigServiceClient, type Evaluation } from '@aws-sdk/client-config-service';
+import { STSClient } from '@aws-sdk/client-sts';
+import type { AwsReader } from './collect/reader';
+import { createSdkAwsReader } from './collect/sdk-reader';
+import { describeFailure } from './decide';
+import { evaluateAccount } from './evaluate-account';
+import { ParameterError, parseRuleParameters } from './parameters';
+import { putEvaluations } from './publish';
+import type { Fetched } from './snapshot';
+
+export interface EvaluateDependencies {
+  /** The region the SDK resolves without --region (AWS_REGION, the profile's region, ...). */
+  defaultRegion: () => Promise<string | undefined>;
+  createReader: (region: string) => Promise<Fetched<AwsReader>>;
+  configClient: (region: string) => ConfigServiceClient;
+}
+
+export const sdkDependencies: EvaluateDependencies = {
+  defaultRegion: async () => {
+    try {
+      return await new STSClient({}).config.region();
+    } catch {
+      return undefined;
+    }
+  },
+  createReader: (region) => createSdkAwsReader({ region }),
+  configClient: (region) => new ConfigServiceClient({ region }),
+};
+
+export interface EvaluateOptions {
+  region?: string;
+  params: string[];
+  format: 'text' | 'json';
+  publish: boolean;
+  resultToken?: string;
+}
+
+/** A problem with the command line itself (exit 2 with usage). */
+export class EvaluateUsageError extends Error {}
+
+/** The command could not run: no region, no credentials, AWS refused the identity call or the publication. */
+export class CouldNotRunError extends Error {}
+
+function parseParams(params: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of params) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) throw new EvaluateUsageError(`--param takes Key=Value, not '${p}'`);
+    out[p.slice(0, eq)] = p.slice(eq + 1);
+  }
+  return out;
+}
+
+export async function runEvaluate(options: EvaluateOptions, deps: EvaluateDependencies, out: (text: string) => void): Promise<number> {
+  if (options.publish !== (options.resultToken !== undefined)) {
+    throw new EvaluateUsageError('--publish and --result-token go together');
+  }
+  let parameters;
+  try {
+    parameters = parseRuleParameters(parseParams(options.params));
+  } catch (e) {
+    if (e instanceof ParameterError) throw new EvaluateUsageError(e.message);
+    throw e;
+  }
+  const region = options.region ?? (await deps.defaultRegion());
+  if (!region) throw new CouldNotRunError('no region: pass --region or set AWS_REGION (or a region in your AWS profile)');
+  const reader = await deps.createReader(region);
+  if (!reader.ok) throw new CouldNotRunError(`cannot identify the account: ${describeFailure(reader.failure)}: ${reader.failure.message}`);
+  const accountId = reader.value.accountId;
+  const decision = await evaluateAccount(reader.value, { accountId, region, parameters });
+  const evaluation = {
+    ComplianceResourceType: 'AWS::::Account',
+    ComplianceResourceId: accountId,
+    ComplianceType: decision.complianceType,
+    Annotation: decision.annotation,
+  };
+  if (options.format === 'json') out(JSON.stringify([evaluation], null, 2) + '\n');
+  else out(`${accountId}  ${region}  ${decision.complianceType}  ${decision.annotation}\n`);
+  if (options.publish && options.resultToken) {
+    const toPublish: Evaluation = { ...evaluation, OrderingTimestamp: new Date() };
+    try {
+      await putEvaluations(deps.configClient(region), [toPublish], options.resultToken);
+    } catch (e) {
+      throw new CouldNotRunError(`could not publish the evaluation: ${(e as Error).message}`);
+    }
+  }
+  return decision.complianceType === 'COMPLIANT' ? 0 : 1;
+}

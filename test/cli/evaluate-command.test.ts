@@ -1,0 +1,102 @@
+/** `evaluate` as a user runs it against an account (here the in-memory fake AWS): output, exit codes, errors. */
+import { ConfigServiceClient, PutEvaluationsCommand } from '@aws-sdk/client-config-service';
+import { mockClient } from 'aws-sdk-client-mock';
+import { runCli, type CliIo } from '../../rule/cli';
+import type { EvaluateDependencies } from '../../rule/cli-evaluate';
+import { FakeAwsReader } from '../support/fake-reader';
+import { ACCOUNT_ID, accountIn, compliantWorld, type World } from '../support/world';
+
+const config = mockClient(ConfigServiceClient);
+beforeEach(() => config.reset());
+
+async function run(argv: string[], world: World = compliantWorld(), region: string | null = 'us-east-1', reader?: Awaited<ReturnType<EvaluateDependencies['createReader']>>) {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    readFile: async () => '',
+    readStdin: async () => '',
+    isTty: false,
+  };
+  const aws: EvaluateDependencies = {
+    defaultRegion: async () => region ?? undefined,
+    createReader: async () => reader ?? { ok: true, value: new FakeAwsReader(world, ACCOUNT_ID) },
+    configClient: (r) => new ConfigServiceClient({ region: r, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } }),
+  };
+  const code = await runCli(['evaluate', ...argv], io, aws);
+  return { code, stdout, stderr };
+}
+
+describe('evaluate command', () => {
+  it('prints a compliant account as JSON and exits 0', async () => {
+    const { code, stdout } = await run(['--format', 'json']);
+    expect(code).toBe(0);
+    const [evaluation] = JSON.parse(stdout);
+    expect(evaluation).toEqual({
+      ComplianceResourceType: 'AWS::::Account',
+      ComplianceResourceId: ACCOUNT_ID,
+      ComplianceType: 'COMPLIANT',
+      Annotation: expect.stringMatching(/^Trail main \(us-east-1\): filter 'unauthorized-api-calls' -> alarm/),
+    });
+    expect(config.calls()).toHaveLength(0);
+  });
+
+  it('prints a non-compliant account as text and exits 1', async () => {
+    const world = compliantWorld();
+    accountIn(world, ACCOUNT_ID).alarms = [];
+    const { code, stdout } = await run([], world);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^111122223333 {2}us-east-1 {2}NON_COMPLIANT {2}Trail main \(us-east-1\): no alarm on metric CISBenchmark\/UnauthorizedAPICalls/);
+  });
+
+  it('applies --param', async () => {
+    const { code, stdout } = await run(['--param', 'StrictPatternVersion=cis-1.2']);
+    expect(code).toBe(1);
+    expect(stdout).toContain('is not the literal CIS v1.2 text');
+  });
+
+  it('publishes only with --publish and a result token, in test mode for TESTMODE', async () => {
+    config.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
+    const { code } = await run(['--publish', '--result-token', 'TESTMODE']);
+    expect(code).toBe(0);
+    const calls = config.commandCalls(PutEvaluationsCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.args[0].input).toMatchObject({ ResultToken: 'TESTMODE', TestMode: true, Evaluations: [expect.objectContaining({ ComplianceType: 'COMPLIANT' })] });
+  });
+
+  it('exits 2 when AWS Config refuses the evaluation', async () => {
+    config.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [{ ComplianceResourceType: 'AWS::::Account', ComplianceResourceId: ACCOUNT_ID, ComplianceType: 'COMPLIANT', OrderingTimestamp: new Date() }] });
+    const { code, stderr } = await run(['--publish', '--result-token', 'token']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/could not publish the evaluation/);
+  });
+
+  it.each([
+    ['--publish without a token', ['--publish'], /--publish and --result-token go together/],
+    ['an unknown parameter', ['--param', 'Strict=cis-1.2'], /unknown rule parameter 'Strict'/],
+    ['a bad parameter value', ['--param', 'AllowBroadFilterPattern=yes'], /AllowBroadFilterPattern must be true or false/],
+    ['a parameter without =', ['--param', 'AllowBroadFilterPattern'], /--param takes Key=Value/],
+  ])('exits 2 with usage on %s', async (_what, argv, message) => {
+    const { code, stderr } = await run(argv);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+    expect(stderr).toContain('Usage:');
+  });
+
+  it('exits 2 without a region', async () => {
+    const { code, stderr } = await run([], compliantWorld(), null);
+    expect(code).toBe(2);
+    expect(stderr).toBe('error: no region: pass --region or set AWS_REGION (or a region in your AWS profile)\n');
+  });
+
+  it('exits 2 when the credentials do not work', async () => {
+    const failure = { action: 'sts:GetCallerIdentity', resource: 'caller identity in us-east-1', code: 'InvalidClientTokenId', message: 'The security token included in the request is invalid.' };
+    const { code, stderr, stdout } = await run([], compliantWorld(), 'us-east-1', { ok: false, failure });
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      'error: cannot identify the account: sts:GetCallerIdentity on caller identity in us-east-1 failed (InvalidClientTokenId): The security token included in the request is invalid.\n',
+    );
+  });
+});
