@@ -16,6 +16,8 @@ import { putEvaluations } from './publish';
 export interface EvaluateAccountInput {
   accountId: string;
   region: string;
+  /** Partition of the Lambda (`aws`, `aws-cn`, `aws-us-gov`, ...), for the ARNs of roles the rule assumes. */
+  partition: string;
   parameters: RuleParameters;
   /** The evaluated account's credentials; undefined means the Lambda's own. */
   credentials?: AwsCredentialIdentity;
@@ -124,14 +126,15 @@ export function createHandler(deps: HandlerDependencies): (event: unknown, conte
     };
 
     try {
-      const roleArn = roleToAssume(invocation, functionAccount(context.invokedFunctionArn));
+      const lambda = functionAccount(context.invokedFunctionArn);
+      const roleArn = roleToAssume(invocation, lambda);
       let credentials: AwsCredentialIdentity | undefined;
       if (roleArn) {
         logger.debug({ message: 'assuming role', ...keys, roleArn });
         credentials = await deps.assumeRole(roleArn);
       }
 
-      const input: EvaluateAccountInput = { accountId, region: deps.region, parameters: invocation.parameters };
+      const input: EvaluateAccountInput = { accountId, region: deps.region, partition: lambda.partition, parameters: invocation.parameters };
       if (credentials) input.credentials = credentials;
       const { complianceType, annotation } = await deps.evaluateAccount(input);
 

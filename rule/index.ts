@@ -20,10 +20,10 @@ const ownReaders = new Map<string, SdkAwsReader>();
 export const handler = createHandler({
   logger,
   region,
-  evaluateAccount: async ({ accountId, region: evaluated, parameters, credentials }) => {
+  evaluateAccount: async ({ accountId, region: evaluated, partition, parameters, credentials }) => {
     let reader = credentials ? undefined : ownReaders.get(accountId);
     if (!reader) {
-      reader = new SdkAwsReader({ accountId, defaultRegion: evaluated, ...(credentials ? { credentials } : {}) });
+      reader = new SdkAwsReader({ accountId, partition, defaultRegion: evaluated, ...(credentials ? { credentials } : {}) });
       if (!credentials) ownReaders.set(accountId, reader);
     }
     return evaluateAccount(reader, { accountId, region: evaluated, parameters });

@@ -72,6 +72,7 @@ describe('handler: single account', () => {
     expect(t.evaluateAccount).toHaveBeenCalledWith({
       accountId: CENTRAL,
       region: 'us-east-1',
+      partition: 'aws',
       parameters: { allowBroadFilterPattern: false, confirmWithTestMetricFilter: true },
     });
     expect(t.configClient).toHaveBeenCalledWith(undefined);
