@@ -3,7 +3,7 @@
  * (collect/snapshot.ts) uses them to read only what the decision needs; the decision (decide.ts) uses them to
  * say which link is broken.
  */
-import { CIS_PATTERNS } from './pattern/cis';
+import { UNAUTHORIZED_CALL_DEFINITION } from './pattern/cis';
 import { SAMPLE_RECORDS } from './pattern/cloudtrail';
 import { applyStrictMode, judgePattern, type Verdict } from './pattern/judge';
 import { matchesLogEvent, type JsonObject } from './pattern/evaluate';
@@ -123,15 +123,15 @@ export interface FilterJudgement {
   awsDisagreement?: string;
 }
 
-const UNAUTHORIZED = (() => {
-  const parsed = parseFilterPattern(CIS_PATTERNS['cis-1.2']);
-  if (!parsed.ok) throw new Error('CIS v1.2 pattern does not parse');
+const UNAUTHORIZED_CALL = (() => {
+  const parsed = parseFilterPattern(UNAUTHORIZED_CALL_DEFINITION);
+  if (!parsed.ok) throw new Error('the unauthorized-call definition does not parse');
   return parsed.pattern;
 })();
 
 /** Whether a record is one the floor requires to be matched (an unauthorized call outside the CIS exclusions). */
 function mustMatch(record: JsonObject): boolean {
-  return matchesLogEvent(UNAUTHORIZED, record) && record.sourceIPAddress !== 'delivery.logs.amazonaws.com' && record.eventName !== 'HeadBucket';
+  return matchesLogEvent(UNAUTHORIZED_CALL, record);
 }
 
 /**
