@@ -1,0 +1,528 @@
+"""DiscoverChain/discover: finds the trail's log group and any qualifying filter and alarm, or says what to fix."""
+import json
+import unittest
+
+from ssm_scripts import ACCOUNT, OTHER_ACCOUNT, REGION, ScriptTestCase, load_document, load_script, payload_keys
+
+LOG_GROUP = 'aws-cloudtrail-logs-111122223333'
+LOG_GROUP_ARN = 'arn:aws:logs:%s:%s:log-group:%s:*' % (REGION, ACCOUNT, LOG_GROUP)
+TOPIC = 'arn:aws:sns:%s:%s:security-alerts' % (REGION, ACCOUNT)
+PARAMETERS = load_document()['parameters']
+EVENTS = {name: PARAMETERS[name]['default'] for name in ('FilterName', 'MetricNamespace', 'MetricName', 'AlarmName')}
+EVENTS['AccountId'] = ACCOUNT
+
+
+def trail(name='management-events', account=ACCOUNT, home=REGION, multi=True, log_group_arn=LOG_GROUP_ARN, org=False):
+    t = {'Name': name, 'S3BucketName': 'trail-bucket-%s' % account, 'IsMultiRegionTrail': multi, 'HomeRegion': home,
+         'TrailARN': 'arn:aws:cloudtrail:%s:%s:trail/%s' % (home, account, name), 'IsOrganizationTrail': org,
+         'LogFileValidationEnabled': True, 'IncludeGlobalServiceEvents': True}
+    if log_group_arn:
+        t['CloudWatchLogsLogGroupArn'] = log_group_arn
+        t['CloudWatchLogsRoleArn'] = 'arn:aws:iam::%s:role/CloudTrailToLogs' % account
+    return t
+
+
+def metric_filter(name='cis-unauthorized', pattern='{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }',
+                  namespace='LogMetrics', metric='UnauthorizedAPICalls', value='1', **transformation):
+    t = {'metricName': metric, 'metricNamespace': namespace, 'metricValue': value}
+    t.update(transformation)
+    return {'filterName': name, 'filterPattern': pattern, 'metricTransformations': [t], 'creationTime': 1764234902000,
+            'logGroupName': LOG_GROUP}
+
+
+def alarm(name='cis-unauthorized-alarm', namespace='LogMetrics', metric='UnauthorizedAPICalls', actions=(TOPIC,), **over):
+    a = {'AlarmName': name, 'AlarmArn': 'arn:aws:cloudwatch:%s:%s:alarm:%s' % (REGION, ACCOUNT, name),
+         'ActionsEnabled': True, 'AlarmActions': list(actions), 'Namespace': namespace, 'MetricName': metric,
+         'Statistic': 'Sum', 'Dimensions': [], 'Period': 300, 'EvaluationPeriods': 1, 'DatapointsToAlarm': 1,
+         'Threshold': 1.0, 'ComparisonOperator': 'GreaterThanOrEqualToThreshold', 'TreatMissingData': 'notBreaching'}
+    a.update(over)
+    return a
+
+
+def subscription(topic=TOPIC, confirmed=True, endpoint='secops@example.com'):
+    arn = topic + ':7f1c2a9e-3b4d-4e5f-8a6b-9c0d1e2f3a4b' if confirmed else 'PendingConfirmation'
+    return {'SubscriptionArn': arn, 'Owner': ACCOUNT, 'Protocol': 'email', 'Endpoint': endpoint, 'TopicArn': topic}
+
+
+CLASSIC_ALL = {'EventSelectors': [{'ReadWriteType': 'All', 'IncludeManagementEvents': True, 'DataResources': []}]}
+
+
+class DiscoverCase(ScriptTestCase):
+    STEP = 'DiscoverChain'
+
+    # ---- what AWS answers ----
+
+    def caller(self, account=ACCOUNT):
+        self.aws.stub('sts').add_response('get_caller_identity', {
+            'UserId': 'AROAEXAMPLEROLEID:automation', 'Account': account,
+            'Arn': 'arn:aws:sts::%s:assumed-role/AutomationRole/automation' % account}, {})
+
+    def trails(self, *trails):
+        self.aws.stub('cloudtrail').add_response('describe_trails', {'trailList': list(trails)}, {'includeShadowTrails': True})
+
+    def status(self, t, logging=True, delivery_error=None):
+        response = {'IsLogging': logging}
+        if delivery_error:
+            response['LatestCloudWatchLogsDeliveryError'] = delivery_error
+        self.aws.stub('cloudtrail', t['HomeRegion']).add_response('get_trail_status', response, {'Name': t['TrailARN']})
+
+    def selectors(self, t, selectors=None):
+        response = dict(selectors if selectors is not None else CLASSIC_ALL, TrailARN=t['TrailARN'])
+        self.aws.stub('cloudtrail', t['HomeRegion']).add_response('get_event_selectors', response, {'TrailName': t['TrailARN']})
+
+    def good_trail(self, t=None):
+        t = t or trail()
+        self.caller()
+        self.trails(t)
+        self.status(t)
+        self.selectors(t)
+        return t
+
+    def filters(self, *filters):
+        self.aws.stub('logs').add_response('describe_metric_filters', {'metricFilters': list(filters)}, {'logGroupName': LOG_GROUP})
+
+    def witness_messages(self):
+        return [json.dumps(r) for r in self.script.MUST_MATCH + self.script.MUST_NOT_MATCH]
+
+    def answered(self, pattern, matched):
+        """logs:TestMetricFilter on the witness records answers with the given 1-based event numbers."""
+        messages = self.witness_messages()
+        self.aws.stub('logs').add_response(
+            'test_metric_filter',
+            {'matches': [{'eventNumber': n, 'eventMessage': messages[n - 1], 'extractedValues': {}} for n in matched]},
+            {'filterPattern': pattern, 'logEventMessages': messages})
+
+    def accepted(self, f):
+        self.answered(f['filterPattern'], range(1, len(self.script.MUST_MATCH) + 1))
+
+    def alarms_for(self, namespace, metric, *alarms):
+        self.aws.stub('cloudwatch').add_response('describe_alarms_for_metric', {'MetricAlarms': list(alarms)},
+                                                 {'Namespace': namespace, 'MetricName': metric})
+
+    def subscriptions(self, topic, *subscriptions):
+        self.aws.stub('sns', topic.split(':')[3]).add_response('list_subscriptions_by_topic', {'Subscriptions': list(subscriptions)},
+                                                               {'TopicArn': topic})
+
+    def alarm_named(self, name, *alarms):
+        self.aws.stub('cloudwatch').add_response('describe_alarms', {'MetricAlarms': list(alarms)}, {'AlarmNames': [name]})
+
+    def discover(self, **events):
+        return self.run_handler('discover', dict(EVENTS, **events))
+
+    def fails(self, *fragments):
+        return self.assertFails('discover', dict(EVENTS), *fragments)
+
+
+class TrailDiscoveryTest(DiscoverCase):
+    def test_caller_account_must_be_the_account_to_remediate(self):
+        self.caller(OTHER_ACCOUNT)
+        self.fails('runs in account %s, not %s' % (OTHER_ACCOUNT, ACCOUNT))
+
+    def test_no_trail(self):
+        self.caller()
+        self.trails()
+        message = self.fails('No trail qualifies', 'fix this first', 'no CloudTrail trail in this account and region')
+        self.assertNotIn('None', message)
+
+    def test_single_region_trail_only(self):
+        self.caller()
+        self.trails(trail(name='regional', multi=False))
+        self.fails('trail regional is single-region')
+
+    def test_organization_trail_of_another_account(self):
+        self.caller()
+        self.trails(trail(name='org-trail', account=OTHER_ACCOUNT, org=True))
+        self.fails('trail org-trail is an organization trail owned by account %s; remediate it there' % OTHER_ACCOUNT)
+
+    def test_trail_not_logging(self):
+        t = trail()
+        self.caller()
+        self.trails(t)
+        self.status(t, logging=False)
+        self.fails('trail management-events is not logging')
+
+    def test_trail_without_all_management_events(self):
+        t = trail()
+        self.caller()
+        self.trails(t)
+        self.status(t)
+        self.selectors(t, {'EventSelectors': [{'ReadWriteType': 'WriteOnly', 'IncludeManagementEvents': True}]})
+        self.fails('trail management-events does not record all management events')
+
+    def test_trail_without_cloudwatch_logs(self):
+        t = trail(log_group_arn=None)
+        self.caller()
+        self.trails(t)
+        self.status(t)
+        self.selectors(t)
+        self.fails('trail management-events does not deliver to CloudWatch Logs')
+
+    def test_trail_failing_to_deliver(self):
+        t = trail()
+        self.caller()
+        self.trails(t)
+        self.status(t, delivery_error='AccessDeniedException: role cannot write')
+        self.selectors(t)
+        self.fails('trail management-events fails to deliver to CloudWatch Logs')
+
+    def test_log_group_in_another_account(self):
+        t = trail(log_group_arn='arn:aws:logs:%s:%s:log-group:central:*' % (REGION, OTHER_ACCOUNT))
+        self.good_trail(t)
+        self.fails('delivers to a log group in account %s' % OTHER_ACCOUNT)
+
+    def test_log_group_in_another_region(self):
+        t = trail(home='eu-west-1', log_group_arn='arn:aws:logs:eu-west-1:%s:log-group:%s:*' % (ACCOUNT, LOG_GROUP))
+        self.good_trail(t)
+        self.fails('delivers to log group %s in eu-west-1; run this remediation in eu-west-1' % LOG_GROUP)
+
+    def test_every_problem_is_listed(self):
+        self.caller()
+        self.trails(trail(name='regional', multi=False), trail(name='org-trail', account=OTHER_ACCOUNT, org=True))
+        self.fails('trail regional is single-region; trail org-trail is an organization trail')
+
+    def test_own_trail_preferred_over_organization_trail(self):
+        org = trail(name='a-org-trail', account=OTHER_ACCOUNT, org=True)
+        own = trail(name='z-own')
+        self.caller()
+        self.trails(org, own)
+        self.status(own)
+        self.selectors(own)
+        self.filters()
+        self.alarm_named(EVENTS['AlarmName'])
+        plan = self.discover()
+        self.assertEqual(plan['TrailName'], 'z-own')
+
+    def test_first_qualifying_trail_after_a_broken_one(self):
+        broken, good = trail(name='a-stopped'), trail(name='b-good')
+        self.caller()
+        self.trails(broken, good)
+        self.status(broken, logging=False)
+        self.status(good)
+        self.selectors(good)
+        self.filters()
+        self.alarm_named(EVENTS['AlarmName'])
+        self.assertEqual(self.discover()['TrailName'], 'b-good')
+
+    def test_advanced_selectors_qualify(self):
+        t = trail()
+        self.caller()
+        self.trails(t)
+        self.status(t)
+        self.selectors(t, {'AdvancedEventSelectors': [
+            {'Name': 'Management events', 'FieldSelectors': [
+                {'Field': 'eventCategory', 'Equals': ['Management']},
+                {'Field': 'eventSource', 'NotEquals': ['kms.amazonaws.com']}]}]})
+        self.filters()
+        self.alarm_named(EVENTS['AlarmName'])
+        self.assertEqual(self.discover()['LogGroupName'], LOG_GROUP)
+
+
+class ManagementEventsTest(unittest.TestCase):
+    """records_all_management_events mirrors managementEventCoverage in rule/chain.ts."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.records = staticmethod(load_script('DiscoverChain').records_all_management_events)
+
+    def advanced(self, *selectors):
+        return {'AdvancedEventSelectors': [{'Name': 's%d' % i, 'FieldSelectors': fs} for i, fs in enumerate(selectors)]}
+
+    MANAGEMENT = {'Field': 'eventCategory', 'Equals': ['Management']}
+
+    def test_table(self):
+        m = self.MANAGEMENT
+        cases = [
+            ('no selectors', {}, True),
+            ('empty classic list', {'EventSelectors': []}, True),
+            ('classic defaults', {'EventSelectors': [{}]}, True),
+            ('classic All', CLASSIC_ALL, True),
+            ('classic All without management events', {'EventSelectors': [{'ReadWriteType': 'All', 'IncludeManagementEvents': False}]}, False),
+            ('classic ReadOnly', {'EventSelectors': [{'ReadWriteType': 'ReadOnly'}]}, False),
+            ('classic WriteOnly', {'EventSelectors': [{'ReadWriteType': 'WriteOnly'}]}, False),
+            ('classic ReadOnly + WriteOnly', {'EventSelectors': [{'ReadWriteType': 'ReadOnly'}, {'ReadWriteType': 'WriteOnly'}]}, True),
+            ('classic ReadOnly + WriteOnly without management events',
+             {'EventSelectors': [{'ReadWriteType': 'ReadOnly'}, {'ReadWriteType': 'WriteOnly', 'IncludeManagementEvents': False}]}, False),
+            ('classic data-only selector next to All', {'EventSelectors': [
+                {'ReadWriteType': 'All', 'IncludeManagementEvents': False,
+                 'DataResources': [{'Type': 'AWS::S3::Object', 'Values': ['arn:aws:s3']}]},
+                {'ReadWriteType': 'All', 'IncludeManagementEvents': True}]}, True),
+            ('advanced Management', self.advanced([m]), True),
+            ('advanced Management excluding a source', self.advanced([m, {'Field': 'eventSource', 'NotEquals': ['kms.amazonaws.com']}]), True),
+            ('advanced Management excluding a source prefix', self.advanced([m, {'Field': 'eventSource', 'NotStartsWith': ['rds']}]), True),
+            ('advanced Management of one source', self.advanced([m, {'Field': 'eventSource', 'Equals': ['iam.amazonaws.com']}]), False),
+            ('advanced Management of sources ending in', self.advanced([m, {'Field': 'eventSource', 'EndsWith': ['.amazonaws.com']}]), False),
+            ('advanced read-only Management', self.advanced([m, {'Field': 'readOnly', 'Equals': ['true']}]), False),
+            ('advanced write Management', self.advanced([m, {'Field': 'readOnly', 'Equals': ['false']}]), False),
+            ('advanced Management of one user', self.advanced([m, {'Field': 'userIdentity.arn', 'Equals': ['arn:aws:iam::111122223333:user/a']}]), False),
+            ('advanced data events only', self.advanced([{'Field': 'eventCategory', 'Equals': ['Data']},
+                                                         {'Field': 'resources.type', 'Equals': ['AWS::S3::Object']}]), False),
+            ('advanced data and Management', self.advanced([{'Field': 'eventCategory', 'Equals': ['Data']},
+                                                            {'Field': 'resources.type', 'Equals': ['AWS::S3::Object']}], [m]), True),
+        ]
+        for name, selectors, expected in cases:
+            with self.subTest(name):
+                self.assertIs(self.records(selectors), expected)
+
+    def test_advanced_read_and_write_in_two_selectors(self):
+        # KNOWN BUG in DiscoverChain (left failing on purpose): two advanced Management selectors, one readOnly
+        # true and one readOnly false, together record every management event; the rule (managementEventCoverage
+        # in rule/chain.ts) accepts them, but records_all_management_events only accepts a selector without a
+        # readOnly field, so discover fails with "does not record all management events" on a trail the rule accepts.
+        m = self.MANAGEMENT
+        selectors = self.advanced([m, {'Field': 'readOnly', 'Equals': ['true']}], [m, {'Field': 'readOnly', 'Equals': ['false']}])
+        self.assertIs(self.records(selectors), True)
+
+
+class FilterAndAlarmDiscoveryTest(DiscoverCase):
+    def test_selected_payload_keys_are_returned(self):
+        self.good_trail()
+        self.filters()
+        self.alarm_named(EVENTS['AlarmName'])
+        plan = self.discover()
+        for key in payload_keys('DiscoverChain'):
+            self.assertIn(key, plan)
+
+    def test_no_filter_creates_the_cis_filter_and_alarm(self):
+        self.good_trail()
+        self.filters()
+        self.alarm_named(EVENTS['AlarmName'])
+        plan = self.discover()
+        self.assertEqual(plan, {
+            'TrailName': 'management-events', 'LogGroupName': LOG_GROUP, 'FilterAction': 'create',
+            'FilterName': EVENTS['FilterName'], 'MetricNamespace': EVENTS['MetricNamespace'], 'MetricName': EVENTS['MetricName'],
+            'AlarmAction': 'create', 'AlarmName': EVENTS['AlarmName'], 'FilterPattern': self.script.CIS_PATTERN, 'Compliant': False})
+
+    def test_cis_pattern_is_the_grouped_form(self):
+        self.assertEqual(self.script.CIS_PATTERN,
+                         '{ (($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*")) && '
+                         '($.sourceIPAddress != "delivery.logs.amazonaws.com") && ($.eventName != "HeadBucket") }')
+
+    def test_accepted_filter_and_qualifying_alarm_is_compliant_without_writes(self):
+        f = metric_filter()
+        self.good_trail()
+        self.filters(f)
+        self.accepted(f)
+        self.alarms_for('LogMetrics', 'UnauthorizedAPICalls', alarm())
+        self.subscriptions(TOPIC, subscription())
+        # No describe_alarms, no write of any kind is stubbed: any such call fails the test.
+        plan = self.discover()
+        self.assertIs(plan['Compliant'], True)
+        self.assertEqual((plan['FilterAction'], plan['FilterName'], plan['FilterPattern']), ('keep', 'cis-unauthorized', f['filterPattern']))
+        self.assertEqual((plan['MetricNamespace'], plan['MetricName']), ('LogMetrics', 'UnauthorizedAPICalls'))
+        self.assertEqual((plan['AlarmAction'], plan['AlarmName']), ('keep', 'cis-unauthorized-alarm'))
+
+    def test_accepted_filter_without_alarm_creates_the_alarm(self):
+        f = metric_filter()
+        self.good_trail()
+        self.filters(f)
+        self.accepted(f)
+        self.alarms_for('LogMetrics', 'UnauthorizedAPICalls')
+        self.alarm_named(EVENTS['AlarmName'])
+        plan = self.discover()
+        self.assertEqual((plan['FilterAction'], plan['FilterName']), ('keep', 'cis-unauthorized'))
+        self.assertEqual((plan['MetricNamespace'], plan['MetricName']), ('LogMetrics', 'UnauthorizedAPICalls'))
+        self.assertEqual((plan['AlarmAction'], plan['AlarmName']), ('create', EVENTS['AlarmName']))
+        self.assertIs(plan['Compliant'], False)
+
+    def test_alarm_with_only_a_pending_subscription_does_not_qualify(self):
+        f = metric_filter()
+        self.good_trail()
+        self.filters(f)
+        self.accepted(f)
+        self.alarms_for('LogMetrics', 'UnauthorizedAPICalls', alarm())
+        self.subscriptions(TOPIC, subscription(confirmed=False))
+        self.alarm_named(EVENTS['AlarmName'])
+        self.assertEqual(self.discover()['AlarmAction'], 'create')
+
+    def test_alarm_with_actions_disabled_does_not_qualify(self):
+        f = metric_filter()
+        self.good_trail()
+        self.filters(f)
+        self.accepted(f)
+        self.alarms_for('LogMetrics', 'UnauthorizedAPICalls', alarm(ActionsEnabled=False))
+        self.alarm_named(EVENTS['AlarmName'])
+        self.assertEqual(self.discover()['AlarmAction'], 'create')
+
+    def test_alarm_topic_in_another_region_is_read_there(self):
+        topic = 'arn:aws:sns:eu-west-1:%s:alerts' % ACCOUNT
+        f = metric_filter()
+        self.good_trail()
+        self.filters(f)
+        self.accepted(f)
+        self.alarms_for('LogMetrics', 'UnauthorizedAPICalls', alarm(actions=('arn:aws:automate:us-east-1:ec2:stop', topic)))
+        self.subscriptions(topic, subscription(topic=topic))
+        self.assertIs(self.discover()['Compliant'], True)
+
+    def test_later_accepted_filter_with_an_alarm_is_preferred(self):
+        first, second = metric_filter(name='a-filter', metric='A'), metric_filter(name='b-filter', metric='B')
+        self.good_trail()
+        self.filters(second, first)
+        self.accepted(first)
+        self.accepted(second)
+        self.alarms_for('LogMetrics', 'A')
+        self.alarms_for('LogMetrics', 'B', alarm(name='b-alarm', metric='B'))
+        self.subscriptions(TOPIC, subscription())
+        plan = self.discover()
+        self.assertEqual((plan['FilterName'], plan['MetricName'], plan['AlarmName'], plan['Compliant']), ('b-filter', 'B', 'b-alarm', True))
+
+    def test_filter_matching_successful_calls_is_not_kept(self):
+        f = metric_filter(pattern='{ $.eventVersion = * }')
+        self.good_trail()
+        self.filters(f)
+        self.answered(f['filterPattern'], range(1, len(self.script.MUST_MATCH) + len(self.script.MUST_NOT_MATCH) + 1))
+        self.alarm_named(EVENTS['AlarmName'])
+        self.assertEqual(self.discover()['FilterAction'], 'create')
+
+    def test_filter_missing_an_unauthorized_call_is_not_kept(self):
+        f = metric_filter(pattern='{ $.errorCode = "AccessDenied*" }')
+        self.good_trail()
+        self.filters(f)
+        self.answered(f['filterPattern'], [2, 3])
+        self.alarm_named(EVENTS['AlarmName'])
+        self.assertEqual(self.discover()['FilterAction'], 'create')
+
+    def test_filter_aws_refuses_to_test_is_not_kept(self):
+        f = metric_filter(pattern='{ $.errorCode = "AccessDenied*" ')
+        self.good_trail()
+        self.filters(f)
+        self.aws.stub('logs').add_client_error('test_metric_filter', service_error_code='InvalidParameterException',
+                                               service_message='Invalid metric filter pattern', http_status_code=400)
+        self.alarm_named(EVENTS['AlarmName'])
+        self.assertEqual(self.discover()['FilterAction'], 'create')
+
+    def test_filter_without_a_usable_metric_is_not_tested(self):
+        # metric_of refuses these before logs:TestMetricFilter is asked (no test_metric_filter is stubbed).
+        self.good_trail()
+        self.filters(metric_filter(name='f1', value='$.count'), metric_filter(name='f2', value='0'),
+                     metric_filter(name='f3', dimensions={'User': '$.userIdentity.arn'}))
+        self.alarm_named(EVENTS['AlarmName'])
+        self.assertEqual(self.discover()['FilterAction'], 'create')
+
+    def test_filter_name_taken_by_a_filter_that_does_not_qualify(self):
+        f = metric_filter(name=EVENTS['FilterName'], pattern='{ $.errorCode = "AccessDenied*" }')
+        self.good_trail()
+        self.filters(f)
+        self.answered(f['filterPattern'], [2, 3])
+        self.fails('A metric filter named %s already exists on %s and does not catch unauthorized calls' % (EVENTS['FilterName'], LOG_GROUP),
+                   'choose another FilterName')
+
+    def test_filter_name_taken_by_a_filter_with_dimensions(self):
+        self.good_trail()
+        self.filters(metric_filter(name=EVENTS['FilterName'], dimensions={'User': '$.userIdentity.arn'}))
+        self.fails('A metric filter named %s already exists' % EVENTS['FilterName'])
+
+    def test_alarm_name_taken_by_an_alarm_the_runbook_did_not_create(self):
+        self.good_trail()
+        self.filters()
+        self.alarm_named(EVENTS['AlarmName'], alarm(name=EVENTS['AlarmName'], AlarmDescription='Hand-made alarm'))
+        self.fails('An alarm named %s already exists and was not created by this runbook' % EVENTS['AlarmName'], 'choose another AlarmName')
+
+    def test_alarm_name_taken_by_an_alarm_without_description(self):
+        self.good_trail()
+        self.filters()
+        self.alarm_named(EVENTS['AlarmName'], alarm(name=EVENTS['AlarmName']))
+        self.fails('An alarm named %s already exists' % EVENTS['AlarmName'])
+
+    def test_alarm_the_runbook_created_may_be_written_again(self):
+        self.good_trail()
+        self.filters()
+        self.alarm_named(EVENTS['AlarmName'], alarm(name=EVENTS['AlarmName'], AlarmDescription=self.script.ALARM_DESCRIPTION,
+                                                    ActionsEnabled=False))
+        self.assertEqual(self.discover()['AlarmAction'], 'create')
+
+    def test_given_names_are_used(self):
+        self.good_trail()
+        self.filters()
+        self.alarm_named('my-alarm')
+        plan = self.discover(FilterName='my-filter', MetricNamespace='MyNs', MetricName='MyMetric', AlarmName='my-alarm')
+        self.assertEqual((plan['FilterName'], plan['MetricNamespace'], plan['MetricName'], plan['AlarmName']),
+                         ('my-filter', 'MyNs', 'MyMetric', 'my-alarm'))
+
+
+class AlarmFiresTest(unittest.TestCase):
+    """alarm_fires mirrors checkAlarmFires in rule/chain.ts: does one matching call set the alarm off?"""
+
+    @classmethod
+    def setUpClass(cls):
+        script = load_script('DiscoverChain')
+        cls.fires = staticmethod(script.alarm_fires)
+        cls.metric_of = staticmethod(script.metric_of)
+
+    def check(self, cases):
+        for name, over, transformation, expected in cases:
+            t = {'metricName': 'UnauthorizedAPICalls', 'metricNamespace': 'LogMetrics', 'metricValue': '1'}
+            t.update(transformation)
+            a = alarm(**over)
+            for key in [k for k, v in over.items() if v is None]:
+                del a[key]
+            with self.subTest(name):
+                self.assertIs(self.fires(a, t), expected)
+
+    def test_statistics_and_default_values(self):
+        self.check([
+            ('Sum >= 1', {}, {}, True),
+            ('Sum > 0', {'Threshold': 0.0, 'ComparisonOperator': 'GreaterThanThreshold'}, {}, True),
+            ('Sum > 1', {'ComparisonOperator': 'GreaterThanThreshold'}, {}, False),
+            ('Sum >= 2', {'Threshold': 2.0}, {}, False),
+            ('Sum >= 5, value 5', {'Threshold': 5.0}, {'metricValue': '5'}, True),
+            ('Sum, default 0', {}, {'defaultValue': 0.0}, True),
+            ('Sum, default -1', {}, {'defaultValue': -1.0}, False),
+            ('SampleCount >= 1', {'Statistic': 'SampleCount'}, {'defaultValue': 0.0}, True),
+            ('SampleCount >= 2', {'Statistic': 'SampleCount', 'Threshold': 2.0}, {}, False),
+            ('Average, no default', {'Statistic': 'Average'}, {}, True),
+            ('Average, default 0', {'Statistic': 'Average'}, {'defaultValue': 0.0}, False),
+            ('Average > 0, default 0', {'Statistic': 'Average', 'Threshold': 0.0, 'ComparisonOperator': 'GreaterThanThreshold'},
+             {'defaultValue': 0.0}, False),
+            ('Average >= 5, value 5, default 0', {'Statistic': 'Average', 'Threshold': 5.0}, {'metricValue': '5', 'defaultValue': 0.0}, False),
+            ('Maximum, default 0', {'Statistic': 'Maximum'}, {'defaultValue': 0.0}, True),
+            ('Minimum, no default', {'Statistic': 'Minimum'}, {}, True),
+            ('Minimum, default 0', {'Statistic': 'Minimum'}, {'defaultValue': 0.0}, False),
+            ('p100, default 0', {'Statistic': None, 'ExtendedStatistic': 'p100'}, {'defaultValue': 0.0}, True),
+            ('p99, default 0', {'Statistic': None, 'ExtendedStatistic': 'p99'}, {'defaultValue': 0.0}, False),
+            ('p99, no default', {'Statistic': None, 'ExtendedStatistic': 'p99'}, {}, True),
+        ])
+
+    def test_threshold_and_comparison(self):
+        self.check([
+            ('LessThanThreshold', {'ComparisonOperator': 'LessThanThreshold'}, {}, False),
+            ('LessThanOrEqualToThreshold', {'ComparisonOperator': 'LessThanOrEqualToThreshold'}, {}, False),
+            ('anomaly detection band', {'Threshold': None, 'ThresholdMetricId': 'ad1',
+                                        'ComparisonOperator': 'GreaterThanUpperThreshold'}, {}, False),
+            ('no threshold', {'Threshold': None}, {}, False),
+        ])
+
+    def test_datapoints_and_missing_data(self):
+        self.check([
+            ('1 of 1', {}, {}, True),
+            ('1 of 3', {'EvaluationPeriods': 3}, {}, True),
+            ('3 periods, no DatapointsToAlarm', {'EvaluationPeriods': 3, 'DatapointsToAlarm': None}, {}, False),
+            ('1 period, no DatapointsToAlarm', {'DatapointsToAlarm': None}, {}, True),
+            ('2 of 3', {'EvaluationPeriods': 3, 'DatapointsToAlarm': 2}, {}, False),
+            ('missing data breaching', {'TreatMissingData': 'breaching'}, {}, False),
+            ('missing data ignore', {'TreatMissingData': 'ignore'}, {}, True),
+            ('missing data missing', {'TreatMissingData': 'missing'}, {}, True),
+            ('TreatMissingData absent', {'TreatMissingData': None}, {}, True),
+        ])
+
+    def test_unit_and_dimensions(self):
+        self.check([
+            ('unit Count, metric without unit', {'Unit': 'Count'}, {}, False),
+            ('unit Count, metric Count', {'Unit': 'Count'}, {'unit': 'Count'}, True),
+            ('unit None, metric without unit', {'Unit': 'None'}, {}, True),
+            ('unit Seconds, metric Count', {'Unit': 'Seconds'}, {'unit': 'Count'}, False),
+            ('dimensions', {'Dimensions': [{'Name': 'User', 'Value': 'alice'}]}, {}, False),
+        ])
+
+    def test_metric_of(self):
+        def f(**t):
+            return {'metricTransformations': [dict({'metricName': 'M', 'metricNamespace': 'N', 'metricValue': '1'}, **t)]}
+        self.assertEqual(self.metric_of(f())['metricName'], 'M')
+        self.assertEqual(self.metric_of(f(metricValue='2.5'))['metricValue'], '2.5')
+        for name, filt in [('from the record', f(metricValue='$.count')), ('zero', f(metricValue='0')),
+                           ('negative', f(metricValue='-1')), ('dimensions', f(dimensions={'User': '$.userIdentity.arn'}))]:
+            with self.subTest(name):
+                self.assertIsNone(self.metric_of(filt))
+
+
+if __name__ == '__main__':
+    unittest.main()
