@@ -364,6 +364,8 @@ interface SdkErrorShape {
   name?: unknown;
   message?: unknown;
   code?: unknown;
+  /** Query-protocol services (SNS, STS) carry the AWS error code here; `name` is the SDK's class name. */
+  Code?: unknown;
   $fault?: unknown;
   $metadata?: { httpStatusCode?: unknown };
 }
@@ -376,7 +378,7 @@ function errorCode(error: unknown): string {
   const e = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorShape;
   const name = typeof e.name === 'string' && e.name !== '' ? e.name : undefined;
   const answered = e.$fault !== undefined || typeof e.$metadata?.httpStatusCode === 'number';
-  if (answered) return name ?? 'UnknownError';
+  if (answered) return (typeof e.Code === 'string' && e.Code !== '' ? e.Code : undefined) ?? name ?? 'UnknownError';
   // No credentials found is not a network problem; keep its own name.
   if (name === 'CredentialsProviderError') return name;
   return 'NetworkError';

@@ -2,66 +2,32 @@
  * A declarative model of AWS accounts as far as this rule reads them: trails, log groups with their metric
  * filters, alarms, SNS topics with their subscriptions, and cross-account roles.
  *
- * It is plain JSON-serialisable data, with AWS's own names (camelCased like snapshot.ts), so that the same file
- * can serve the in-memory FakeAwsReader and, later, a local AWS emulator as its state. Anything derivable (trail
- * ARNs, the logGroupName of a metric filter) is derived rather than stored, so a world cannot contradict itself.
+ * The types live in devtools/local-aws/state.ts (plain JSON-serialisable data, AWS's names camelCased), so that the
+ * same world serves the in-memory FakeAwsReader and the local AWS emulator over HTTP; this file re-exports them and
+ * holds the builders.
  *
  * Tests start from a builder (compliantAccount, organizationWorld) and mutate a structuredClone of it.
  */
 import { CIS_PATTERNS } from '../../rule/pattern/cis';
-import type {
-  AdvancedEventSelector,
-  ClassicEventSelector,
-  MetricAlarm,
-  MetricFilter,
-  Subscription,
-  TrailStatus,
-} from '../../rule/snapshot';
+import type { MetricAlarm, MetricFilter, Subscription } from '../../rule/snapshot';
+import { alarmArn, logGroupArn, topicArn, type AccountState, type TrailState, type World } from '../../devtools/local-aws/state';
 
-export interface World {
-  organization?: { managementAccountId: string; memberAccountIds: string[] };
-  accounts: AccountState[];
-}
-
-export interface AccountState {
-  accountId: string;
-  trails: TrailState[];
-  logGroups: LogGroupState[];
-  /** Every alarm of the account, each in its own region (`region`, and the region in `alarmArn`). */
-  alarms: MetricAlarm[];
-  topics: TopicState[];
-  roles?: RoleState[];
-}
-
-/** A trail as its owner sees it; its ARN is `arn:aws:cloudtrail:<homeRegion>:<accountId>:trail/<name>`. */
-export interface TrailState {
-  name: string;
-  homeRegion: string;
-  isMultiRegionTrail: boolean;
-  isOrganizationTrail?: boolean;
-  cloudWatchLogsLogGroupArn?: string;
-  status: TrailStatus;
-  /** GetEventSelectors returns one kind or the other; neither means the trail has no selectors. */
-  eventSelectors?: ClassicEventSelector[];
-  advancedEventSelectors?: AdvancedEventSelector[];
-}
-
-export interface LogGroupState {
-  name: string;
-  region: string;
-  metricFilters: Omit<MetricFilter, 'logGroupName'>[];
-}
-
-export interface TopicState {
-  topicArn: string;
-  subscriptions: Subscription[];
-}
-
-/** An IAM role that the listed accounts may assume (its trust policy, reduced to account principals). */
-export interface RoleState {
-  roleName: string;
-  trustedAccountIds: string[];
-}
+// The model lives with the local AWS emulator, which serves it over HTTP; re-exported for the tests.
+export type {
+  AccessKeyState,
+  AccountState,
+  AlarmState,
+  Faults,
+  KmsKeyState,
+  LogGroupState,
+  RecordedEvaluation,
+  RoleState,
+  TopicAttributes,
+  TopicState,
+  TrailState,
+  World,
+} from '../../devtools/local-aws/state';
+export { alarmArn, logGroupArn, roleArn, topicArn, trailArn } from '../../devtools/local-aws/state';
 
 // ---- Names shared by the builders and the tests ----------------------------------------------------------------
 
@@ -77,27 +43,6 @@ export const LOG_GROUP_NAME = 'aws-cloudtrail-logs';
 export const ORG_TRAIL_NAME = 'org-trail';
 export const ORG_LOG_GROUP_NAME = 'aws-controltower/CloudTrailLogs';
 export const ORG_READ_ROLE_NAME = 'UnauthorizedApiCallsReader';
-
-export function trailArn(accountId: string, trail: Pick<TrailState, 'name' | 'homeRegion'>): string {
-  return `arn:aws:cloudtrail:${trail.homeRegion}:${accountId}:trail/${trail.name}`;
-}
-
-/** The form CloudTrail stores: `arn:aws:logs:<region>:<account>:log-group:<name>:*`. */
-export function logGroupArn(accountId: string, region: string, name: string): string {
-  return `arn:aws:logs:${region}:${accountId}:log-group:${name}:*`;
-}
-
-export function topicArn(accountId: string, region: string, name: string): string {
-  return `arn:aws:sns:${region}:${accountId}:${name}`;
-}
-
-export function alarmArn(accountId: string, region: string, name: string): string {
-  return `arn:aws:cloudwatch:${region}:${accountId}:alarm:${name}`;
-}
-
-export function roleArn(accountId: string, roleName: string): string {
-  return `arn:aws:iam::${accountId}:role/${roleName}`;
-}
 
 // ---- Element builders -------------------------------------------------------------------------------------------
 

@@ -1,0 +1,88 @@
+// Stages the rule for the AWS Config RDK (awslabs/aws-config-rdk): dist/rdk/<RuleName>/ holding parameters.json and
+// the bundle's index.js, so that `cd dist/rdk && rdk deploy <RuleName>` deploys it.
+//
+//   node scripts/package-rdk.mjs [--dist DIR] [--out DIR] [--without-remediation]
+//
+// What RDK does with the folder (rdk/rdk.py, 0.17.x): it zips the WHOLE folder, so the folder holds only what the
+// Lambda needs (restaging removes everything else, including the <RuleName>.zip copy a previous deploy left there);
+// the folder name, not RuleName, becomes the Config rule's name; SourceRuntime goes to Lambda unchecked and
+// SourceHandler is the handler. RDK has no Node.js runtime of its own: never run `rdk create`/`rdk modify` on this
+// folder (modify rewrites parameters.json, resets SourceRuntime, drops SourceHandler) nor `rdk test-local`.
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const RUNTIME = 'nodejs22.x';
+const HANDLER = 'index.handler';
+
+function parseArgs(argv) {
+  const args = { dist: join(ROOT, 'dist'), out: undefined, remediation: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--dist') args.dist = resolve(argv[++i] ?? '');
+    else if (a === '--out') args.out = resolve(argv[++i] ?? '');
+    else if (a === '--without-remediation') args.remediation = false;
+    else throw new Error(`unknown argument '${a}'; usage: package-rdk.mjs [--dist DIR] [--out DIR] [--without-remediation]`);
+  }
+  args.out ??= join(args.dist, 'rdk');
+  return args;
+}
+
+/** parameters.json as RDK must see it for a Node.js bundle. Returns the definition and notes on what changed. */
+export function rdkDefinition(source, { remediation }) {
+  const definition = structuredClone(source);
+  const p = definition.Parameters;
+  const notes = [];
+  if (!p || typeof p.RuleName !== 'string') throw new Error('parameters.json has no Parameters.RuleName');
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(p.RuleName)) throw new Error(`RuleName '${p.RuleName}' must be 1-64 letters, digits, _ or - (it is the folder and Config rule name)`);
+  // RDK names the function RDK-Rule-Function-<stack name>, the stack name being the rule name without underscores.
+  const lambdaName = `RDK-Rule-Function-${p.RuleName.replace(/_/g, '')}`;
+  if (lambdaName.length > 64 && !p.CustomLambdaName) throw new Error(`RDK's function name ${lambdaName} exceeds 64 characters; set CustomLambdaName`);
+  if (p.SourceRuntime !== RUNTIME) notes.push(`SourceRuntime ${p.SourceRuntime} -> ${RUNTIME}`);
+  if (p.SourceHandler !== HANDLER) notes.push(`SourceHandler ${p.SourceHandler} -> ${HANDLER}`);
+  p.SourceRuntime = RUNTIME;
+  p.SourceHandler = HANDLER;
+  if (p.Remediation) {
+    if (!remediation) {
+      delete p.Remediation;
+      notes.push('Remediation removed (--without-remediation)');
+    } else if (!p.Remediation.ConfigRuleName) {
+      // RDK copies Remediation verbatim into AWS::Config::RemediationConfiguration, whose ConfigRuleName is required;
+      // `rdk create --remediation-action` writes it, a hand-written section may not.
+      p.Remediation = { ConfigRuleName: p.RuleName, ...p.Remediation };
+      notes.push(`Remediation.ConfigRuleName set to ${p.RuleName}`);
+    }
+  }
+  return { definition, notes };
+}
+
+function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const bundle = join(args.dist, 'index.js');
+  if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run \`npm run build\` first`);
+  const source = JSON.parse(readFileSync(join(ROOT, 'parameters.json'), 'utf8'));
+  const { definition, notes } = rdkDefinition(source, args);
+  const ruleName = definition.Parameters.RuleName;
+  const folder = join(args.out, ruleName);
+  rmSync(folder, { recursive: true, force: true });
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, 'parameters.json'), `${JSON.stringify(definition, null, 2)}\n`);
+  cpSync(bundle, join(folder, 'index.js'));
+  const shown = relative(process.cwd(), folder) || folder;
+  console.log(`staged ${shown}/ (parameters.json, index.js)`);
+  for (const note of notes) console.log(`  ${note}`);
+  console.log(`deploy: cd ${relative(process.cwd(), args.out) || args.out} && rdk deploy ${ruleName}`);
+  if (definition.Parameters.Remediation) {
+    console.log('  the remediation needs its document and role first: deploy/templates/remediation-runbook.yaml (deploy/README.md)');
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    main();
+  } catch (e) {
+    console.error(`package-rdk: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  }
+}
