@@ -176,6 +176,27 @@ export function checkTransformation(filter: MetricFilter): Check {
   return OK;
 }
 
+/**
+ * Another filter on the same log group that publishes to the same metric and matches successful calls: the
+ * alarm on that metric then fires on normal activity, however good this filter is. (Only the log group read for
+ * the trail is checked; filters of other log groups publishing the same metric name are not.)
+ */
+export function pollutingFilter(filter: MetricFilter, siblings: MetricFilter[], parameters: RuleParameters): Check {
+  if (parameters.allowBroadFilterPattern) return OK;
+  const t = filter.metricTransformations[0];
+  const polluter = siblings.find((other) => {
+    if (other.filterName === filter.filterName) return false;
+    const o = other.metricTransformations[0];
+    if (o?.metricNamespace !== t?.metricNamespace || o?.metricName !== t?.metricName) return false;
+    const { verdict } = judgeFilter(other, parameters);
+    return verdict.counterexampleShows === 'matched successful call';
+  });
+  if (!polluter) return OK;
+  return broken(
+    `filter '${polluter.filterName}' also feeds metric ${t!.metricNamespace}/${t!.metricName} and matches successful calls, so its alarm fires on normal activity; delete it or give it another metric`,
+  );
+}
+
 // ---- Alarm ------------------------------------------------------------------------------------------------------
 
 /** The statistic and period an alarm evaluates on the filter's metric, or why it cannot be read. */

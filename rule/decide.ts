@@ -10,12 +10,13 @@ import {
   judgeFilter,
   managementEventCoverage,
   parseLogGroupArn,
+  pollutingFilter,
   snsTopicsOf,
   topicName,
   type LogGroupRef,
 } from './chain';
 import type { RuleParameters } from './parameters';
-import type { AccountSnapshot, AlarmSnapshot, CallFailure, Fetched, FilterSnapshot, Trail, TrailSnapshot } from './snapshot';
+import type { AccountSnapshot, AlarmSnapshot, CallFailure, Fetched, FilterSnapshot, MetricFilter, Trail, TrailSnapshot } from './snapshot';
 
 export type ComplianceType = 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE';
 
@@ -103,7 +104,7 @@ function assessAlarm(snapshot: AlarmSnapshot, filter: FilterSnapshot, base: numb
   return best ?? step(base + 3, `the SNS topics of alarm '${alarm.alarmName}' were not read`);
 }
 
-function assessFilter(snapshot: FilterSnapshot, parameters: RuleParameters, logGroup: LogGroupRef, base: number): Step {
+function assessFilter(snapshot: FilterSnapshot, siblings: MetricFilter[], parameters: RuleParameters, logGroup: LogGroupRef, base: number): Step {
   const { filter } = snapshot;
   const { verdict, awsDisagreement } = judgeFilter(filter, parameters, snapshot.awsTest);
   // A filter the local judge accepts is not trusted until AWS's engine confirms it, when confirmation is on.
@@ -112,6 +113,8 @@ function assessFilter(snapshot: FilterSnapshot, parameters: RuleParameters, logG
   if (!verdict.accepted) return step(base, `filter '${filter.filterName}' ${verdict.summary}`, notes);
   const transformation = checkTransformation(filter);
   if (!transformation.ok) return step(base + 1, transformation.problem, notes);
+  const shared = pollutingFilter(filter, siblings, parameters);
+  if (!shared.ok) return step(base + 1, shared.problem, notes);
   const t = filter.metricTransformations[0]!;
   const metric = `${t.metricNamespace}/${t.metricName}`;
   const alarms: Array<Fetched<AlarmSnapshot[]> | undefined> = [snapshot.alarms, snapshot.mathAlarms];
@@ -177,16 +180,17 @@ export function assessTrail(snapshot: TrailSnapshot, accountId: string, paramete
   if (filters.length === 0) {
     return withNotes(step(5, `log group ${logGroup.name} has no metric filter; add one with the CIS pattern`));
   }
+  const siblings = filters.map((f) => f.filter);
   let best: Step | undefined;
   for (const filter of filters) {
-    const s = assessFilter(filter, parameters, logGroup, 5);
+    const s = assessFilter(filter, siblings, parameters, logGroup, 5);
     if (s.outcome === 'compliant') return withNotes(s);
     best = better(best, s);
   }
   // Among filters that all fail the judge, name the one meant for this control rather than another CIS filter.
   if (best && best.progress === 5 && best.outcome === 'broken') {
     const intended = filters.find((f) => f.filter.filterPattern.includes('errorCode'));
-    if (intended) best = assessFilter(intended, parameters, logGroup, 5);
+    if (intended) best = assessFilter(intended, siblings, parameters, logGroup, 5);
     else best = step(5, `none of the ${filters.length} metric filters on log group ${logGroup.name} catches unauthorized calls; add one with the CIS pattern`);
   }
   return withNotes(best!);

@@ -3,7 +3,17 @@
  * is broken is not read further, alarms are read only for filters the judge accepts, metric-math alarms only when
  * no standard alarm qualifies, and reading stops as soon as one trail holds the whole chain.
  */
-import { checkActionsEnabled, checkAlarmFires, checkTransformation, judgeFilter, managementEventCoverage, parseLogGroupArn, snsTopicsOf, witnessRecords } from '../chain';
+import {
+  checkActionsEnabled,
+  checkAlarmFires,
+  checkTransformation,
+  judgeFilter,
+  managementEventCoverage,
+  parseLogGroupArn,
+  pollutingFilter,
+  snsTopicsOf,
+  witnessRecords,
+} from '../chain';
 import { assessTrail, trailOrder } from '../decide';
 import type { RuleParameters } from '../parameters';
 import type {
@@ -115,6 +125,7 @@ async function readLogGroup(reader: AwsReader, snapshot: TrailSnapshot, paramete
       entry.awsTest = await awsTestFor(reader, entry.filter, logGroup.region, parameters);
       const { verdict } = judgeFilter(entry.filter, parameters, entry.awsTest);
       if (!verdict.accepted || (entry.awsTest && !entry.awsTest.ok)) continue;
+      if (!pollutingFilter(entry.filter, fetched.value, parameters).ok) continue;
       const { snapshot: chain, qualifies } = await readFilterChain(reader, entry.filter, logGroup.region, mathAlarms);
       Object.assign(entry, chain);
       if (qualifies) return;

@@ -152,6 +152,22 @@ const cases: Case[] = [
     'NON_COMPLIANT',
     /publishes its metric with dimensions \(eventSource\), so no alarm sees every call/,
   ],
+  [
+    'a second, all-|| filter feeding the same metric',
+    (s) => value(firstTrail(s).metricFilters).push(filterSnapshot(metricFilter(CIS_PATTERNS['cis-1.3'], 'legacy-cis-4.1'), [])),
+    'NON_COMPLIANT',
+    /filter 'legacy-cis-4\.1' also feeds metric CISBenchmark\/UnauthorizedAPICalls and matches successful calls, so its alarm fires on normal activity/,
+  ],
+  [
+    'a second, all-|| filter on another metric',
+    (s) => {
+      const legacy = metricFilter(CIS_PATTERNS['cis-1.3'], 'legacy-cis-4.1');
+      legacy.metricTransformations[0]!.metricName = 'unauthorized_api_calls_metric';
+      value(firstTrail(s).metricFilters).push(filterSnapshot(legacy, []));
+    },
+    'COMPLIANT',
+    /-> topic/,
+  ],
   ['a metric value taken from the record', (s) => (firstFilter(s).filter.metricTransformations[0]!.metricValue = '$.count'), 'NON_COMPLIANT', /metric value '\$\.count' depends on the record; use 1/],
   [
     'AWS TestMetricFilter disagreeing with the local engine',

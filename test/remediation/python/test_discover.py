@@ -406,6 +406,28 @@ class FilterAndAlarmDiscoveryTest(DiscoverCase):
         self.fails('A metric filter named %s already exists on %s and does not catch unauthorized calls' % (EVENTS['FilterName'], LOG_GROUP),
                    'choose another FilterName')
 
+    def test_good_filter_sharing_its_metric_with_a_noisy_filter_is_not_kept(self):
+        # Both feed LogMetrics/UnauthorizedAPICalls: an alarm there would fire on every successful call too.
+        good = metric_filter(name='a-good')
+        noisy = metric_filter(name='b-legacy-cis-1.3', pattern='{ $.errorCode = "AccessDenied*" || $.eventName != "HeadBucket" }')
+        self.good_trail()
+        self.filters(good, noisy)
+        self.accepted(good)
+        self.answered(noisy['filterPattern'], range(1, len(self.script.MUST_MATCH) + len(self.script.MUST_NOT_MATCH)))
+        self.alarm_named(EVENTS['AlarmName'])
+        plan = self.discover()
+        self.assertEqual((plan['FilterAction'], plan['MetricNamespace'], plan['MetricName']),
+                         ('create', EVENTS['MetricNamespace'], EVENTS['MetricName']))
+
+    def test_metric_to_create_already_fed_by_another_filter(self):
+        f = metric_filter(name='legacy', pattern='{ $.errorCode = "AccessDenied*" }', namespace=EVENTS['MetricNamespace'],
+                          metric=EVENTS['MetricName'])
+        self.good_trail()
+        self.filters(f)
+        self.answered(f['filterPattern'], [2, 3])
+        self.fails('Metric %s/%s is already fed by filter legacy' % (EVENTS['MetricNamespace'], EVENTS['MetricName']),
+                   'choose another MetricName')
+
     def test_filter_name_taken_by_a_filter_with_dimensions(self):
         self.good_trail()
         self.filters(metric_filter(name=EVENTS['FilterName'], dimensions={'User': '$.userIdentity.arn'}))
