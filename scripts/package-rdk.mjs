@@ -47,11 +47,9 @@ export function rdkDefinition(source, { remediation }) {
     if (!remediation) {
       delete p.Remediation;
       notes.push('Remediation removed (--without-remediation)');
-    } else if (!p.Remediation.ConfigRuleName) {
-      // RDK copies Remediation verbatim into AWS::Config::RemediationConfiguration, whose ConfigRuleName is required;
-      // `rdk create --remediation-action` writes it, a hand-written section may not.
-      p.Remediation = { ConfigRuleName: p.RuleName, ...p.Remediation };
-      notes.push(`Remediation.ConfigRuleName set to ${p.RuleName}`);
+    } else if (p.Remediation.ConfigRuleName !== p.RuleName) {
+      // RDK copies Remediation verbatim into AWS::Config::RemediationConfiguration, whose ConfigRuleName is required.
+      throw new Error(`parameters.json Remediation.ConfigRuleName must be the rule name ${p.RuleName}`);
     }
   }
   return { definition, notes };

@@ -154,7 +154,8 @@ describe('scripts/package-rdk.mjs', () => {
     const staged = JSON.parse(readFileSync(join(folder(), 'parameters.json'), 'utf8')) as typeof rdk;
     expect(staged.Parameters).toMatchObject({ SourceRuntime: 'nodejs22.x', SourceHandler: 'index.handler', RuleName: rdk.Parameters.RuleName });
     // RDK copies Remediation verbatim into AWS::Config::RemediationConfiguration, which requires ConfigRuleName.
-    expect(staged.Parameters.Remediation).toEqual({ ConfigRuleName: rdk.Parameters.RuleName, ...rdk.Parameters.Remediation });
+    expect(staged.Parameters.Remediation).toEqual(rdk.Parameters.Remediation);
+    expect(staged.Parameters.Remediation.ConfigRuleName).toBe(rdk.Parameters.RuleName);
     const { Remediation: _r, ...rest } = staged.Parameters;
     const { Remediation: _o, ...original } = rdk.Parameters;
     expect(rest).toEqual(original);

@@ -1,0 +1,196 @@
+/**
+ * `npm start`: the rule's main job on an embedded default. Serves each bundled sample account (examples/accounts)
+ * from the local AWS, runs the real Lambda bundle (dist/index.js) on a Config-like scheduled event for it, and,
+ * where Python with boto3 is available, runs the remediation document on the broken accounts and evaluates them
+ * again. No AWS credentials and no network: everything talks to 127.0.0.1.
+ */
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startLocalAws, type LocalAws } from '../local-aws/server';
+import type { World } from '../local-aws/state';
+
+const ROOT = resolve(__dirname, '../..');
+const BUNDLE = join(ROOT, 'dist/index.js');
+const DOCUMENT = join(ROOT, 'remediation/UnauthorizedApiCallsMonitored-Remediation.yaml');
+const RUNNER = join(ROOT, 'devtools/ssm-runner/run_automation.py');
+const PYTHON = '/usr/bin/python3';
+const REGION = 'us-east-1';
+const EMAIL = 'security@example.com';
+const colour = Boolean(process.stdout.isTTY);
+
+interface Evaluation {
+  complianceType: string;
+  annotation: string;
+}
+
+interface Row {
+  sample: string;
+  accountId: string;
+  before: Evaluation;
+  remediation?: string;
+  after?: Evaluation;
+}
+
+function paint(text: string, code: number): string {
+  return colour ? `\u001b[${code}m${text}\u001b[0m` : text;
+}
+
+function verdict(type: string): string {
+  const code = type === 'COMPLIANT' ? 32 : type === 'NON_COMPLIANT' ? 31 : 33;
+  return paint(type, code);
+}
+
+/** The account a sample is about: the member of an organization sample, else its only account. */
+function evaluatedAccount(world: World): string {
+  return world.organization?.memberAccountIds[0] ?? world.accounts[0]!.accountId;
+}
+
+/** Environment for a child that must talk only to the local AWS, never to a developer's real account. */
+function localEnv(local: LocalAws, accountId: string): NodeJS.ProcessEnv {
+  const { accessKeyId, secretAccessKey } = local.credentialsFor(accountId);
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    AWS_ENDPOINT_URL: local.endpoint,
+    AWS_REGION: REGION,
+    AWS_DEFAULT_REGION: REGION,
+    AWS_ACCESS_KEY_ID: accessKeyId,
+    AWS_SECRET_ACCESS_KEY: secretAccessKey,
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  };
+}
+
+function run(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(file, args, { env, cwd: ROOT, timeout: 60_000, maxBuffer: 10 * 1024 * 1024 }, (error, stdout, stderr) => {
+      done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** Runs the Lambda bundle's handler once, as AWS Config would on its periodic trigger. */
+async function invokeRule(local: LocalAws, accountId: string): Promise<Evaluation> {
+  const event = {
+    version: '1.0',
+    invokingEvent: JSON.stringify({
+      awsAccountId: accountId,
+      notificationCreationTime: new Date().toISOString(),
+      messageType: 'ScheduledNotification',
+      recordVersion: '1.0',
+    }),
+    ruleParameters: '{}',
+    resultToken: `local-demo-${accountId}`,
+    eventLeftScope: false,
+    executionRoleArn: `arn:aws:iam::${accountId}:role/config-role`,
+    configRuleArn: `arn:aws:config:${REGION}:${accountId}:config-rule/config-rule-demo`,
+    configRuleName: 'unauthorized-api-calls-monitored',
+    configRuleId: 'config-rule-demo',
+    accountId,
+  };
+  const context = { invokedFunctionArn: `arn:aws:lambda:${REGION}:${accountId}:function:unauthorized-api-calls-monitored`, awsRequestId: 'demo' };
+  const script = `require(${JSON.stringify(BUNDLE)}).handler(${JSON.stringify(event)}, ${JSON.stringify(context)}).then(
+    (r) => process.stdout.write(JSON.stringify(r)), (e) => { process.stderr.write(e.name + ': ' + e.message); process.exit(1); })`;
+  const result = await run(process.execPath, ['-e', script], localEnv(local, accountId));
+  if (result.code !== 0) throw new Error(`the rule failed for ${accountId}: ${result.stderr.trim()}`);
+  const written = [...(local.world.evaluations ?? [])].reverse().find((e) => e.complianceResourceId === accountId);
+  if (!written) throw new Error(`the rule wrote no evaluation for ${accountId}`);
+  return { complianceType: written.complianceType, annotation: written.annotation ?? "" };
+}
+
+function pythonReady(): boolean {
+  return spawnSync(PYTHON, ['-c', 'import boto3, yaml'], { stdio: 'ignore' }).status === 0;
+}
+
+/** Runs the remediation document with the local SSM runner; returns a one-line account of what it did. */
+async function remediate(local: LocalAws, accountId: string): Promise<string> {
+  const parameters = {
+    AutomationAssumeRole: `arn:aws:iam::${accountId}:role/UnauthorizedApiCallsMonitoredRemediation`,
+    AccountId: accountId,
+    SubscriptionEndpoint: EMAIL,
+  };
+  const writesBefore = local.log.length;
+  const result = await run(
+    PYTHON,
+    [RUNNER, '--document', DOCUMENT, '--endpoint', local.endpoint, '--region', REGION, '--parameters', JSON.stringify(parameters)],
+    localEnv(local, accountId),
+  );
+  const outcome = JSON.parse(result.stdout || '{}') as { status?: string; failureMessage?: string };
+  if (outcome.status !== 'Success') return `failed: ${outcome.failureMessage ?? result.stderr.trim()}`;
+  const writes = local.log
+    .slice(writesBefore)
+    .filter((c) => /^(Put|Create|Set|Subscribe)/.test(c.action.split(':')[1] ?? ''))
+    .map((c) => c.action);
+  confirmEmailSubscriptions(local);
+  return writes.length === 0 ? 'nothing to change' : `${writes.join(', ')}; ${EMAIL} confirmed the subscription`;
+}
+
+/** What the recipient does on receiving SNS's confirmation email. */
+function confirmEmailSubscriptions(local: LocalAws): void {
+  for (const account of local.world.accounts) {
+    for (const topic of account.topics) {
+      topic.subscriptions.forEach((s, i) => {
+        if (s.endpoint === EMAIL && !s.subscriptionArn.startsWith('arn:')) s.subscriptionArn = `${topic.topicArn}:demo-confirmed-${i}`;
+      });
+    }
+  }
+}
+
+async function sample(file: string, withRemediation: boolean): Promise<Row> {
+  const world = JSON.parse(readFileSync(file, 'utf8')) as World;
+  const accountId = evaluatedAccount(world);
+  const local = await startLocalAws({ world });
+  try {
+    const row: Row = { sample: file.split('/').pop()!.replace(/\.json$/, ''), accountId, before: await invokeRule(local, accountId) };
+    if (withRemediation && row.before.complianceType === 'NON_COMPLIANT') {
+      row.remediation = await remediate(local, accountId);
+      row.after = await invokeRule(local, accountId);
+    }
+    return row;
+  } finally {
+    await local.close();
+  }
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(BUNDLE)) {
+    process.stderr.write('dist/index.js is missing: run npm run build (npm ci runs it)\n');
+    process.exitCode = 2;
+    return;
+  }
+  const files = readdirSync(join(ROOT, 'examples/accounts'))
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => join(ROOT, 'examples/accounts', f));
+  const withRemediation = pythonReady();
+  const rows = await Promise.all(files.map((f) => sample(f, withRemediation)));
+
+  const out = (line = ''): boolean => process.stdout.write(`${line}\n`);
+  out(paint('Unauthorized API calls monitored: sample accounts on a local AWS (no credentials, no network)', 1));
+  out();
+  const width = Math.max(...rows.map((r) => r.sample.length));
+  out(`${'ACCOUNT'.padEnd(14)}${'SAMPLE'.padEnd(width + 2)}${'EVALUATION'.padEnd(16)}AFTER REMEDIATION`);
+  for (const r of rows) {
+    const after = r.after ? verdict(r.after.complianceType) : r.before.complianceType === 'NON_COMPLIANT' ? 'not run' : '-';
+    out(`${r.accountId.padEnd(14)}${r.sample.padEnd(width + 2)}${verdict(r.before.complianceType)}${' '.repeat(16 - r.before.complianceType.length)}${after}`);
+  }
+  for (const r of rows) {
+    out();
+    out(`${paint(r.accountId, 1)} ${r.sample}`);
+    out(`  ${r.before.annotation}`);
+    if (r.remediation) out(`  remediation: ${r.remediation}`);
+    if (r.after) out(`  then ${verdict(r.after.complianceType)}: ${r.after.annotation}`);
+  }
+  if (!withRemediation) {
+    out();
+    out('Remediation not run: it needs python3 with boto3 and PyYAML (Debian: apt-get install python3-boto3 python3-yaml).');
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 1;
+});
