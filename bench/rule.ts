@@ -1,21 +1,30 @@
 /**
- * Benchmark of the rule: API calls per evaluation (counted on the in-memory fake AWS), the Lambda bundle's size,
+ * Benchmark of the rule: API calls per evaluation (read from the local AWS's own log), the Lambda bundle's size,
  * and its cold init time beside importing the same SDK clients unbundled, measured in the same run.
  * Prints figures; asserts nothing. Needs `npm run build` first (the bench script does it).
  */
 import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { collectAccountSnapshot } from '../rule/collect/account';
+import { SdkAwsReader } from '../rule/collect/sdk-reader';
 import { DEFAULT_PARAMETERS } from '../rule/parameters';
-import { FakeAwsReader } from '../test/support/fake-reader';
+import { startLocalAws } from '../devtools/local-aws/server';
 import { ACCOUNT_ID, REGION, TOPIC_NAME, accountIn, cisAlarm, cisFilter, compliantWorld, topicArn, type World } from '../test/support/world';
 
 const TOPIC_ARN = topicArn(ACCOUNT_ID, REGION, TOPIC_NAME);
 
+/** API calls of one evaluation, as the local AWS logs them (the rule's real SDK reader over HTTP). */
 async function callsFor(world: World): Promise<number> {
-  const reader = new FakeAwsReader(world, ACCOUNT_ID);
-  await collectAccountSnapshot(reader, { accountId: ACCOUNT_ID, region: REGION, parameters: DEFAULT_PARAMETERS });
-  return reader.calls.length;
+  const local = await startLocalAws({ world, pageSize: 100 });
+  // As a developer points the unmodified rule at the local AWS: the SDK's own endpoint setting.
+  process.env.AWS_ENDPOINT_URL = local.endpoint;
+  try {
+    const reader = new SdkAwsReader({ accountId: ACCOUNT_ID, defaultRegion: REGION, credentials: local.credentialsFor(ACCOUNT_ID) });
+    await collectAccountSnapshot(reader, { accountId: ACCOUNT_ID, region: REGION, parameters: DEFAULT_PARAMETERS });
+    return local.log.length;
+  } finally {
+    await local.close();
+  }
 }
 
 function crowded(): World {
