@@ -54,7 +54,7 @@ export function managementEventCoverage(selectors: EventSelectors): ManagementEv
   const covering = all.length > 0 ? all : management.filter((s) => kind(s) !== 'All');
   const readAndWrite = all.length > 0 || (management.some((s) => kind(s) === 'ReadOnly') && management.some((s) => kind(s) === 'WriteOnly'));
   if (!readAndWrite) {
-    return { readAndWrite: false, excludedSources: [], problem: `records only ${kind(management[0]!)} management events; set ReadWriteType All` };
+    return { readAndWrite: false, excludedSources: [], problem: `records only ${kind(management[0]!)} management events (ReadWriteType)` };
   }
   return { readAndWrite: true, excludedSources: excludedByAll(covering.map((s) => s.excludeManagementEventSources ?? [])) };
 }
@@ -188,6 +188,8 @@ export function pollutingFilter(filter: MetricFilter, siblings: MetricFilter[], 
     if (other.filterName === filter.filterName) return false;
     const o = other.metricTransformations[0];
     if (o?.metricNamespace !== t?.metricNamespace || o?.metricName !== t?.metricName) return false;
+    // A filter with dimensions publishes other series of that metric name, which the alarm does not watch.
+    if (o.dimensions && Object.keys(o.dimensions).length > 0) return false;
     const { verdict } = judgeFilter(other, parameters);
     return verdict.counterexampleShows === 'matched successful call';
   });

@@ -54,7 +54,12 @@ export type ParameterName = keyof typeof PARAMETER_DEFINITIONS;
 /** IAM role names: 1-64 of letters, digits and +=,.@_- */
 export const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 
-export class ParameterError extends Error {}
+export class ParameterError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ParameterError';
+  }
+}
 
 function parseBoolean(name: string, value: string): boolean {
   const v = value.trim().toLowerCase();

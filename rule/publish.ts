@@ -59,8 +59,8 @@ function prepare(e: Evaluation, index: number): Evaluation {
 /**
  * Sends evaluations in calls of at most 100; `TestMode` when the result token is TESTMODE. Every evaluation is
  * validated before the first call, so an invalid one writes nothing. Throws PutEvaluationsError listing the
- * `FailedEvaluations` of all calls once every batch has been sent; an API error (ValidationException,
- * AccessDenied, ...) propagates at once.
+ * `FailedEvaluations` of all calls once every batch has been sent, and at once on an API error (ValidationException,
+ * AccessDenied, ...), naming the call and the error code.
  */
 export async function putEvaluations(client: ConfigServiceClient, evaluations: Evaluation[], resultToken: string): Promise<void> {
   const prepared = evaluations.map(prepare);
@@ -69,13 +69,21 @@ export async function putEvaluations(client: ConfigServiceClient, evaluations: E
   // Sequential: no TPS limit is documented, and a burst from one Lambda would only invite throttling.
   for (let start = 0; start < prepared.length; start += MAX_EVALUATIONS_PER_CALL) {
     const batch = prepared.slice(start, start + MAX_EVALUATIONS_PER_CALL);
-    const response = await client.send(
-      new PutEvaluationsCommand({
-        Evaluations: batch,
-        ResultToken: resultToken,
-        ...(testMode ? { TestMode: true } : {}),
-      }),
-    );
+    let response;
+    try {
+      response = await client.send(
+        new PutEvaluationsCommand({
+          Evaluations: batch,
+          ResultToken: resultToken,
+          ...(testMode ? { TestMode: true } : {}),
+        }),
+      );
+    } catch (e) {
+      // Name the call: a bare SDK message ("The security token included in the request is invalid.") says nothing
+      // of what failed.
+      const code = (e as { Code?: unknown; name?: unknown }).Code ?? (e as { name?: unknown }).name ?? 'Error';
+      throw new PutEvaluationsError(`config:PutEvaluations failed (${String(code)}): ${(e as Error).message}`, batch);
+    }
     failed.push(...(response.FailedEvaluations ?? []));
   }
   if (failed.length > 0) {

@@ -6,14 +6,17 @@ library SSM uses for aws:executeAwsApi (boto3, so botocore validates every API i
 models) and the same calling convention for aws:executeScript (handler(events, context), return value as Payload).
 
 Supported actions: aws:executeScript (Python), aws:executeAwsApi, aws:assertAwsResourceProperty, aws:branch.
-Supported: {{ Parameter }} and {{ Step.Output }} references, allowedPattern/allowedValues/defaults, isEnd,
-nextStep, outputs with simple JSONPath selectors ($.a.b[0].c). Anything else fails the run with a clear message.
+Supported: {{ Parameter }} and {{ Step.Output }} references, parameter types, allowedPattern (ASCII classes, as
+SSM's Java regexes read \d and \w)/allowedValues/defaults, isEnd, nextStep, aws:branch choices with StringEquals,
+BooleanEquals and NumericEquals, outputs with simple JSONPath selectors ($.a.b[0].c). Anything else (another choice
+operator, onFailure other than Abort, maxAttempts above 1, ...) fails the run with a clear message, before any call.
 
 Usage: run_automation.py --document FILE --endpoint URL --region REGION [--parameters JSON]
 Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN). Prints one JSON object:
 {"status": "Success"|"Failed", "failureMessage": str|null, "outputs": {...}, "steps": [...]}.
 """
 import argparse
+import inspect
 import json
 import os
 import re
@@ -21,7 +24,9 @@ import sys
 import types
 
 import boto3
+import boto3.session
 import yaml
+from botocore import xform_name
 
 REFERENCE = re.compile(r'\{\{\s*([A-Za-z0-9_.:]+)\s*\}\}')
 SELECTOR_PART = re.compile(r'\.([A-Za-z0-9_]+)|\[(\d+)\]')
@@ -31,8 +36,24 @@ class AutomationFailure(Exception):
     pass
 
 
+# Step properties the runner honours, and the ones it accepts only with their default value.
+STEP_PROPERTIES = {'name', 'action', 'description', 'inputs', 'outputs', 'isEnd', 'nextStep', 'timeoutSeconds'}
+DEFAULT_ONLY = {'onFailure': 'Abort', 'onCancel': 'Abort', 'maxAttempts': 1, 'isCritical': True}
+CHOICE_OPERATORS = ('StringEquals', 'BooleanEquals', 'NumericEquals')
+
+
 def snake_case(api):
-    return re.sub(r'(?<=[a-z0-9])([A-Z])', r'_\1', api).lower()
+    """boto3's method name for an API (botocore's own rule: GetSMSAttributes -> get_sms_attributes)."""
+    return xform_name(api)
+
+
+def as_boolean(value):
+    """SSM Booleans: true/false, or their strings (a Boolean output or parameter read back as text)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ('true', 'false'):
+        return value.strip().lower() == 'true'
+    raise AutomationFailure('%r is not a Boolean' % (value,))
 
 
 def select(value, selector):
@@ -62,12 +83,58 @@ def convert(value, output_type, name):
     if output_type == 'Integer':
         return int(value)
     if output_type == 'Boolean':
-        return bool(value)
+        return as_boolean(value)
     return value
+
+
+def check_type(name, spec, value):
+    """Refuses a value of the wrong type, as SSM does (a number given for a String parameter is not a String)."""
+    declared = spec.get('type', 'String')
+    ok = {
+        'StringList': isinstance(value, list) and all(isinstance(v, str) for v in value),
+        'Integer': isinstance(value, int) and not isinstance(value, bool),
+        'Boolean': isinstance(value, bool),
+        'StringMap': isinstance(value, dict),
+        'MapList': isinstance(value, list) and all(isinstance(v, dict) for v in value),
+    }.get(declared, isinstance(value, str))  # String and the AWS::... string types
+    if not ok:
+        raise AutomationFailure('parameter %s: %r is not of type %s' % (name, value, declared))
+
+
+def check_document(document):
+    """Fails on what the runner would otherwise silently run differently from SSM."""
+    if not isinstance(document, dict) or not isinstance(document.get('mainSteps'), list) or not document['mainSteps']:
+        raise AutomationFailure('the document has no mainSteps')
+    names = [s.get('name') for s in document['mainSteps'] if isinstance(s, dict)]
+    if len(names) != len(document['mainSteps']) or len(set(names)) != len(names):
+        raise AutomationFailure('every step needs a unique name')
+    for step in document['mainSteps']:
+        for key, value in step.items():
+            if key in STEP_PROPERTIES:
+                continue
+            if key in DEFAULT_ONLY and value == DEFAULT_ONLY[key]:
+                continue
+            raise AutomationFailure('step %s: %s: %r is not supported by this runner' % (step['name'], key, value))
+        if step.get('nextStep') is not None and step['nextStep'] not in names:
+            raise AutomationFailure('step %s: nextStep %s is not a step' % (step['name'], step['nextStep']))
+        if step.get('action') == 'aws:branch':
+            inputs = step.get('inputs', {})
+            targets = [c.get('NextStep') for c in inputs.get('Choices', [])] + ([inputs['Default']] if 'Default' in inputs else [])
+            for choice in inputs.get('Choices', []):
+                operators = [k for k in choice if k not in ('NextStep', 'Variable')]
+                if len(operators) != 1 or operators[0] not in CHOICE_OPERATORS:
+                    raise AutomationFailure('step %s: choice %s is not supported by this runner (only one of %s)'
+                                            % (step['name'], json.dumps(choice, default=str), ', '.join(CHOICE_OPERATORS)))
+            for target in targets:
+                if target not in names:
+                    raise AutomationFailure('step %s: NextStep %s is not a step' % (step['name'], target))
 
 
 class Automation:
     def __init__(self, document, parameters, endpoint, region):
+        check_document(document)
+        if not isinstance(parameters, dict):
+            raise AutomationFailure('--parameters must be a JSON object')
         self.document = document
         self.values = self._parameters(document.get('parameters', {}), parameters)
         self.endpoint = endpoint
@@ -87,10 +154,14 @@ class Automation:
                 value = spec['default']
             else:
                 raise AutomationFailure('parameter %s is required' % name)
+            check_type(name, spec, value)
             if 'allowedValues' in spec and value not in spec['allowedValues']:
                 raise AutomationFailure('parameter %s: %r is not one of %s' % (name, value, spec['allowedValues']))
-            if 'allowedPattern' in spec and not re.search(spec['allowedPattern'], str(value)):
-                raise AutomationFailure('parameter %s: %r does not match %s' % (name, value, spec['allowedPattern']))
+            if 'allowedPattern' in spec:
+                # SSM's (Java) regexes read \d and \w as ASCII; Python's would let non-ASCII digits through.
+                for item in (value if isinstance(value, list) else [value]):
+                    if not re.search(spec['allowedPattern'], str(item), re.ASCII):
+                        raise AutomationFailure('parameter %s: %r does not match %s' % (name, item, spec['allowedPattern']))
             values[name] = value
         return values
 
@@ -134,7 +205,7 @@ class Automation:
             actual = choice['Variable']
             if 'StringEquals' in choice and str(actual) == choice['StringEquals']:
                 return choice['NextStep']
-            if 'BooleanEquals' in choice and bool(actual) == choice['BooleanEquals']:
+            if 'BooleanEquals' in choice and as_boolean(actual) == as_boolean(choice['BooleanEquals']):
                 return choice['NextStep']
             if 'NumericEquals' in choice and float(actual) == float(choice['NumericEquals']):
                 return choice['NextStep']
@@ -148,10 +219,10 @@ class Automation:
         index = 0
         while index is not None and index < len(steps):
             step = steps[index]
-            inputs = self.resolve(step.get('inputs', {}))
             record = {'name': step['name'], 'action': step['action']}
             self.steps_run.append(record)
             try:
+                inputs = self.resolve(step.get('inputs', {}))
                 action = step['action']
                 next_name = None
                 if action == 'aws:executeScript':
@@ -182,6 +253,22 @@ class Automation:
         return {name: self.values.get(name) for name in self.document.get('outputs', [])}
 
 
+def route_clients_to(endpoint):
+    """Every client and resource a script creates (boto3.client, boto3.Session().client, ...) goes to `endpoint`,
+    never to AWS: Session is patched, so the module-level helpers and explicit sessions are both covered."""
+    for method in ('client', 'resource'):
+        original = getattr(boto3.session.Session, method)
+        signature = inspect.signature(original)
+
+        def routed(self, *args, _original=original, _signature=signature, **kwargs):
+            bound = _signature.bind(self, *args, **kwargs)
+            if not bound.arguments.get('endpoint_url'):
+                bound.arguments['endpoint_url'] = endpoint
+            return _original(*bound.args, **bound.kwargs)
+
+        setattr(boto3.session.Session, method, routed)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--document', required=True)
@@ -191,14 +278,20 @@ def main():
     args = parser.parse_args()
     # Scripts create their own clients (boto3.client / Session): give them the region and the endpoint too.
     os.environ['AWS_DEFAULT_REGION'] = os.environ['AWS_REGION'] = args.region
-    original = boto3.client
-    boto3.client = lambda service, *a, **kw: original(service, *a, **{'endpoint_url': args.endpoint, **kw})
-    with open(args.document) as f:
-        document = yaml.safe_load(f)
+    route_clients_to(args.endpoint)
     result = {'status': 'Success', 'failureMessage': None, 'outputs': {}, 'steps': []}
     automation = None
     try:
-        automation = Automation(document, json.loads(args.parameters), args.endpoint, args.region)
+        try:
+            with open(args.document) as f:
+                document = yaml.safe_load(f)
+        except (OSError, yaml.YAMLError) as e:
+            raise AutomationFailure('cannot read the document %s: %s' % (args.document, e))
+        try:
+            parameters = json.loads(args.parameters)
+        except ValueError as e:
+            raise AutomationFailure('--parameters is not JSON: %s' % e)
+        automation = Automation(document, parameters, args.endpoint, args.region)
         result['outputs'] = automation.run()
     except AutomationFailure as e:
         result['status'], result['failureMessage'] = 'Failed', str(e)

@@ -43,7 +43,7 @@ const cases: Case[] = [
     'classic selectors recording write events only',
     (s) => (value(firstTrail(s).selectors).eventSelectors = [{ readWriteType: 'WriteOnly', includeManagementEvents: true }]),
     'NON_COMPLIANT',
-    /records only WriteOnly management events; set ReadWriteType All/,
+    /records only WriteOnly management events \(ReadWriteType\); record all read and write management events$/,
   ],
   [
     'classic selectors: a ReadOnly and a WriteOnly selector together',

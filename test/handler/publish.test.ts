@@ -61,6 +61,15 @@ describe('putEvaluations test mode', () => {
 });
 
 describe('putEvaluations failures', () => {
+  it('an API error → PutEvaluationsError naming the call and the AWS error code, at once', async () => {
+    const denied = Object.assign(new Error('User is not authorized to perform config:PutEvaluations'), { name: 'AccessDeniedException' });
+    configMock.on(PutEvaluationsCommand).rejects(denied);
+    const error = await putEvaluations(client, evaluations(150), 'token-abc').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PutEvaluationsError);
+    expect((error as Error).message).toBe('config:PutEvaluations failed (AccessDeniedException): User is not authorized to perform config:PutEvaluations');
+    expect(calls()).toHaveLength(1);
+  });
+
   it('FailedEvaluations → PutEvaluationsError listing them, after every batch was sent', async () => {
     const input = evaluations(150);
     configMock

@@ -165,11 +165,11 @@ describe('pagination (page size 2)', () => {
     const local = await serveToRule(manyOfEverything());
     const reader = readerFor(local, ACCOUNT_ID);
     expect(value(await reader.describeMetricFilters(LOG_GROUP_NAME, REGION)).map((f) => f.filterName)).toEqual([
-      'unauthorized-api-calls',
       'extra-1',
       'extra-2',
       'extra-3',
       'extra-4',
+      'unauthorized-api-calls',
     ]);
     expect(value(await reader.describeMetricMathAlarms(REGION)).map((a) => a.alarmName)).toEqual(['math-1', 'math-2', 'math-3', 'math-4', 'math-5']);
     expect(value(await reader.listSubscriptionsByTopic(TOPIC))).toHaveLength(5);

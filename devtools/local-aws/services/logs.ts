@@ -156,7 +156,9 @@ export const logs: ServiceDefinition = {
             (f) =>
               metricName === undefined ||
               f.metricTransformations.some((t) => t.metricName === metricName && t.metricNamespace === metricNamespace),
-          );
+          )
+          // AWS lists metric filters in name order (which filterNamePrefix lookups rely on), not creation order.
+          .sort((a, b) => (a.logGroupName === b.logGroupName ? (a.filterName < b.filterName ? -1 : a.filterName > b.filterName ? 1 : 0) : 0));
         const { page, nextToken } = paginate(filters, params.str('nextToken'), pageSize(params, context), 'DescribeMetricFilters', invalidToken);
         return compact({
           metricFilters: page.map((f) =>

@@ -99,6 +99,10 @@ class DiscoverCase(ScriptTestCase):
         self.aws.stub('cloudwatch').add_response('describe_alarms_for_metric', {'MetricAlarms': list(alarms)},
                                                  {'Namespace': namespace, 'MetricName': metric})
 
+    def math_alarms(self, *alarms):
+        """cloudwatch:DescribeAlarms, read for metric-math alarms only when no standard alarm qualifies."""
+        self.aws.stub('cloudwatch').add_response('describe_alarms', {'MetricAlarms': list(alarms)}, {'AlarmTypes': ['MetricAlarm']})
+
     def subscriptions(self, topic, *subscriptions):
         self.aws.stub('sns', topic.split(':')[3]).add_response('list_subscriptions_by_topic', {'Subscriptions': list(subscriptions)},
                                                                {'TopicArn': topic})
@@ -317,6 +321,7 @@ class FilterAndAlarmDiscoveryTest(DiscoverCase):
         self.filters(f)
         self.accepted(f)
         self.alarms_for('LogMetrics', 'UnauthorizedAPICalls')
+        self.math_alarms()
         self.alarm_named(EVENTS['AlarmName'])
         plan = self.discover()
         self.assertEqual((plan['FilterAction'], plan['FilterName']), ('keep', 'cis-unauthorized'))
@@ -331,6 +336,7 @@ class FilterAndAlarmDiscoveryTest(DiscoverCase):
         self.accepted(f)
         self.alarms_for('LogMetrics', 'UnauthorizedAPICalls', alarm())
         self.subscriptions(TOPIC, subscription(confirmed=False))
+        self.math_alarms()
         self.alarm_named(EVENTS['AlarmName'])
         self.assertEqual(self.discover()['AlarmAction'], 'create')
 
@@ -340,6 +346,36 @@ class FilterAndAlarmDiscoveryTest(DiscoverCase):
         self.filters(f)
         self.accepted(f)
         self.alarms_for('LogMetrics', 'UnauthorizedAPICalls', alarm(ActionsEnabled=False))
+        self.math_alarms()
+        self.alarm_named(EVENTS['AlarmName'])
+        self.assertEqual(self.discover()['AlarmAction'], 'create')
+
+    def test_metric_math_alarm_qualifies_when_no_standard_alarm_does(self):
+        f = metric_filter()
+        math = alarm(name='uac-math', Metrics=[
+            {'Id': 'm1', 'ReturnData': False, 'MetricStat': {'Metric': {'Namespace': 'LogMetrics', 'MetricName': 'UnauthorizedAPICalls'},
+                                                             'Period': 300, 'Stat': 'Sum'}},
+            {'Id': 'e1', 'Expression': 'FILL(m1, 0)', 'ReturnData': True}])
+        for key in ('Namespace', 'MetricName', 'Statistic', 'Dimensions'):
+            math.pop(key, None)
+        self.good_trail()
+        self.filters(f)
+        self.accepted(f)
+        self.alarms_for('LogMetrics', 'UnauthorizedAPICalls')
+        self.math_alarms(math)
+        self.subscriptions(TOPIC, subscription())
+        plan = self.discover()
+        self.assertEqual((plan['AlarmAction'], plan['AlarmName'], plan['Compliant']), ('keep', 'uac-math', True))
+
+    def test_alarm_whose_topic_was_deleted_does_not_qualify(self):
+        f = metric_filter()
+        self.good_trail()
+        self.filters(f)
+        self.accepted(f)
+        self.alarms_for('LogMetrics', 'UnauthorizedAPICalls', alarm())
+        self.aws.stub('sns').add_client_error('list_subscriptions_by_topic', service_error_code='NotFound',
+                                              service_message='Topic does not exist', http_status_code=404)
+        self.math_alarms()
         self.alarm_named(EVENTS['AlarmName'])
         self.assertEqual(self.discover()['AlarmAction'], 'create')
 
@@ -360,6 +396,7 @@ class FilterAndAlarmDiscoveryTest(DiscoverCase):
         self.accepted(first)
         self.accepted(second)
         self.alarms_for('LogMetrics', 'A')
+        self.math_alarms()
         self.alarms_for('LogMetrics', 'B', alarm(name='b-alarm', metric='B'))
         self.subscriptions(TOPIC, subscription())
         plan = self.discover()
