@@ -1,17 +1,15 @@
 /** The worlds of the end-to-end scenarios: the compliant account with one link of its chain broken. */
 import { CIS_PATTERNS } from '../../rule/pattern/cis';
-import type { MetricAlarm } from '../../rule/snapshot';
 import {
   ACCOUNT_ID,
   ALARM_NAME,
   LOG_GROUP_NAME,
-  METRIC_NAME,
   METRIC_NAMESPACE,
   REGION,
-  alarmArn,
   chainIn,
   cisFilter,
   compliantWorld,
+  mathAlarm,
   confirmedEmail,
   pendingEmail,
   topicArn,
@@ -32,24 +30,6 @@ export function compliantWith(mutate: (account: AccountState) => void): World {
   return world;
 }
 
-/** A metric-math alarm on `metricName` (m1 returned), notifying `topic`. */
-export function mathAlarm(name: string, metricName = METRIC_NAME, topic = TOPIC_ARN): MetricAlarm {
-  return {
-    alarmName: name,
-    alarmArn: alarmArn(ACCOUNT_ID, REGION, name),
-    region: REGION,
-    actionsEnabled: true,
-    alarmActions: [topic],
-    dimensions: [],
-    evaluationPeriods: 1,
-    threshold: 1,
-    comparisonOperator: 'GreaterThanOrEqualToThreshold',
-    treatMissingData: 'notBreaching',
-    metrics: [
-      { id: 'm1', returnData: true, metricStat: { metric: { namespace: METRIC_NAMESPACE, metricName, dimensions: [] }, period: 300, stat: 'Sum' } },
-    ],
-  };
-}
 
 /** One link of the chain broken (or, for the advanced selectors, replaced by an equivalent). */
 export const LINKS: Record<string, () => World> = {

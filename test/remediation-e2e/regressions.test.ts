@@ -8,10 +8,10 @@ import {
   METRIC_NAMESPACE,
   REGION,
   accountIn,
-  alarmArn,
   cisAlarm,
   cisFilter,
   compliantWorld,
+  mathAlarm,
   topicArn,
 } from '../support/world';
 import {
@@ -38,32 +38,18 @@ const title = (t: string) => (reason ? `${t} [SKIPPED: ${reason}]` : t);
 suite(title('regressions found by running the document'), () => {
   const serve = useEmulator();
 
-  // Document: qualifying_alarm reads only DescribeAlarmsForMetric, which never returns metric-math alarms, while
-  // the rule accepts them. An account the rule calls COMPLIANT gets a second topic, subscription and alarm.
+  // Document: qualifying_alarm read only DescribeAlarmsForMetric, which never returns metric-math alarms, while
+  // the rule accepts them. An account the rule calls COMPLIANT got a second topic, subscription and alarm.
   it('document: an account compliant through a metric-math alarm is left as it is', async () => {
     const world = compliantWorld();
     const account = accountIn(world, ACCOUNT_ID);
     const topic = account.topics[0]!.topicArn;
-    account.alarms = [
-      {
-        alarmName: 'unauthorized-api-calls-math',
-        alarmArn: alarmArn(ACCOUNT_ID, REGION, 'unauthorized-api-calls-math'),
-        region: REGION,
-        actionsEnabled: true,
-        alarmActions: [topic],
-        dimensions: [],
-        evaluationPeriods: 1,
-        threshold: 1,
-        comparisonOperator: 'GreaterThanOrEqualToThreshold',
-        treatMissingData: 'notBreaching',
-        metrics: [{ id: 'm1', returnData: true, metricStat: { metric: { namespace: METRIC_NAMESPACE, metricName: METRIC_NAME, dimensions: [] }, period: 300, stat: 'Sum' } }],
-      },
-    ];
+    account.alarms = [mathAlarm('unauthorized-api-calls-math', METRIC_NAME, topic)];
     const local = await serve(world);
     expect((await evaluateCopy(local.world)).complianceType).toBe('COMPLIANT');
     const before = resourcesOf(local.world);
     expectSuccess(await remediate(local, { SubscriptionEndpoint: EMAIL }));
-    // Actual: sns:CreateTopic, sns:SetTopicAttributes, sns:Subscribe, cloudwatch:PutMetricAlarm.
+    // It used to write sns:CreateTopic, sns:SetTopicAttributes, sns:Subscribe, cloudwatch:PutMetricAlarm.
     expect(writes(local.log)).toEqual([]);
     expect(resourcesOf(local.world)).toEqual(before);
   });

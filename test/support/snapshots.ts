@@ -7,6 +7,7 @@ import { CIS_PATTERNS } from '../../rule/pattern/cis';
 import { matchesLogEvent } from '../../rule/pattern/evaluate';
 import { judgePattern } from '../../rule/pattern/judge';
 import { parseFilterPattern } from '../../rule/pattern/parser';
+import { cisAlarm, cisFilter } from './world';
 import type {
   AccountSnapshot,
   AlarmSnapshot,
@@ -38,32 +39,11 @@ export function awsTestAgreeing(pattern: string): Fetched<AwsPatternTest> {
 }
 
 export function metricFilter(pattern: string = CIS_PATTERNS['cis-2.0'], name = 'unauthorized-api-calls'): MetricFilter {
-  return {
-    filterName: name,
-    filterPattern: pattern,
-    logGroupName: 'aws-cloudtrail-logs',
-    metricTransformations: [{ metricName: 'UnauthorizedAPICalls', metricNamespace: 'CISBenchmark', metricValue: '1' }],
-  };
+  return { ...cisFilter({ filterName: name, filterPattern: pattern }), logGroupName: 'aws-cloudtrail-logs' };
 }
 
 export function metricAlarm(overrides: Partial<MetricAlarm> = {}): MetricAlarm {
-  return {
-    alarmName: 'unauthorized-api-calls-alarm',
-    alarmArn: `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:unauthorized-api-calls-alarm`,
-    region: REGION,
-    actionsEnabled: true,
-    alarmActions: [TOPIC_ARN],
-    metricName: 'UnauthorizedAPICalls',
-    namespace: 'CISBenchmark',
-    statistic: 'Sum',
-    dimensions: [],
-    period: 300,
-    evaluationPeriods: 1,
-    threshold: 1,
-    comparisonOperator: 'GreaterThanOrEqualToThreshold',
-    treatMissingData: 'notBreaching',
-    ...overrides,
-  };
+  return cisAlarm(ACCOUNT, REGION, TOPIC_ARN, overrides);
 }
 
 export function alarmSnapshot(alarm: MetricAlarm = metricAlarm(), confirmed = true): AlarmSnapshot {

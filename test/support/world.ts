@@ -89,6 +89,20 @@ export function cisAlarm(accountId: string, region: string, actionTopicArn: stri
   };
 }
 
+/** A metric-math alarm on `metricName` in account 111122223333 (query m1 returned), notifying `topic`. */
+export function mathAlarm(name: string, metricName = METRIC_NAME, topic = topicArn(ACCOUNT_ID, REGION, TOPIC_NAME)): MetricAlarm {
+  return {
+    ...cisAlarm(ACCOUNT_ID, REGION, topic, { alarmName: name }),
+    metricName: undefined,
+    namespace: undefined,
+    statistic: undefined,
+    period: undefined,
+    metrics: [
+      { id: 'm1', returnData: true, metricStat: { metric: { namespace: METRIC_NAMESPACE, metricName, dimensions: [] }, period: 300, stat: 'Sum' } },
+    ],
+  };
+}
+
 export function confirmedEmail(topic: string, id = '0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9'): Subscription {
   return { subscriptionArn: `${topic}:${id}`, protocol: 'email', endpoint: 'security@example.com' };
 }
