@@ -29,6 +29,8 @@ export interface JudgeOptions {
   ceiling?: boolean;
   /** Accept only the literal text of this CIS version, whitespace aside. */
   strict?: StrictVersion;
+  /** Search steps per question before the judge gives up and rejects as not verified. Default SEARCH_STEP_LIMIT. */
+  stepLimit?: number;
 }
 
 export interface Verdict {
@@ -83,9 +85,9 @@ function briefRecord(record: JsonObject): string {
   return `${String(record.eventName)}, ${typeof record.errorCode === 'string' ? record.errorCode : 'no errorCode'}`;
 }
 
-function gaveUp(): Verdict {
+function gaveUpAfter(limit: number): Verdict {
   return rejected(
-    `not verified: the pattern needs more than ${SEARCH_STEP_LIMIT.toLocaleString('en-US')} cases to check, so it cannot be shown to catch unauthorized calls; simplify it or use the CIS pattern`,
+    `not verified: the pattern needs more than ${limit.toLocaleString('en-US')} cases to check, so it cannot be shown to catch unauthorized calls; simplify it or use the CIS pattern`,
     'is too complex to verify; use the CIS pattern',
     NO_EVIDENCE,
   );
@@ -151,8 +153,9 @@ function judgeTerms(pattern: Extract<FilterPattern, { kind: 'terms' }>, ceiling:
   );
 }
 
-function judgeSemantics(expression: Expression, ceiling: boolean): Verdict {
-  const space = new RecordSpace([expression, FLOOR, NO_ERROR_CODE]);
+function judgeSemantics(expression: Expression, ceiling: boolean, stepLimit: number): Verdict {
+  const space = new RecordSpace([expression, FLOOR, NO_ERROR_CODE], stepLimit);
+  const gaveUp = (): Verdict => gaveUpAfter(stepLimit);
   const asks = (...requirements: Requirement[]): SearchResult => space.find(requirements);
 
   const any = asks({ expression, expected: true });
@@ -190,7 +193,7 @@ function judgeSemantics(expression: Expression, ceiling: boolean): Verdict {
   }
 
   const sameMatchesAs = CIS_EXPRESSIONS.filter(({ expression: cis }) => {
-    const pair = new RecordSpace([expression, cis]);
+    const pair = new RecordSpace([expression, cis], stepLimit);
     const differ = (a: boolean): SearchResult =>
       pair.find([
         { expression, expected: a },
@@ -240,7 +243,7 @@ export function judgePattern(text: string, options: JudgeOptions = {}): Verdict 
       verdict = judgeTerms(pattern, ceiling);
       break;
     case 'json':
-      verdict = judgeSemantics(pattern.expression, ceiling);
+      verdict = judgeSemantics(pattern.expression, ceiling, options.stepLimit ?? SEARCH_STEP_LIMIT);
       break;
   }
   return applyStrictMode(verdict, text, options.strict);

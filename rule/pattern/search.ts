@@ -178,8 +178,15 @@ function asRepresentative(value: FieldValue): Representative {
 export class RecordSpace {
   private readonly fields: Field[];
 
-  /** `expressions`: every expression the questions asked of this space will mention. */
-  constructor(expressions: Expression[], firstFields: string[] = ['errorCode', 'sourceIPAddress', 'eventName']) {
+  /**
+   * `expressions`: every expression the questions asked of this space will mention; `stepLimit`: the search budget
+   * of one question.
+   */
+  constructor(
+    expressions: Expression[],
+    private readonly stepLimit: number = SEARCH_STEP_LIMIT,
+    firstFields: string[] = ['errorCode', 'sourceIPAddress', 'eventName'],
+  ) {
     const conditions = expressions.flatMap(conditionsOf);
     const bySelector = new Map<string, SelectorSegment[]>();
     for (const name of firstFields) bySelector.set(fieldKey([{ kind: 'key', name }]), [{ kind: 'key', name }]);
@@ -244,7 +251,7 @@ export class RecordSpace {
     };
 
     const walk = (index: number): boolean => {
-      if (++steps > SEARCH_STEP_LIMIT) return true;
+      if (++steps > this.stepLimit) return true;
       if (partial(index) === false) return false;
       if (index === this.fields.length) {
         const record = this.build(assignment);
@@ -267,7 +274,7 @@ export class RecordSpace {
 
     walk(0);
     if (found) return { kind: 'found', record: found };
-    if (steps > SEARCH_STEP_LIMIT) return { kind: 'gaveUp', steps };
+    if (steps > this.stepLimit) return { kind: 'gaveUp', steps };
     return { kind: 'none' };
   }
 

@@ -277,7 +277,7 @@ describe('filter and alarm links', () => {
   it('no standard alarm and cloudwatch:DescribeAlarms denied: NON_COMPLIANT naming it', async () => {
     const e = await evaluate(compliantWith((a) => (a.alarms = [])), { fake: { deny: [{ action: 'cloudwatch:DescribeAlarms' }] } });
     expect(e.complianceType).toBe('NON_COMPLIANT');
-    expect(e.annotation).toContain(`cloudwatch:DescribeAlarms on alarms in ${REGION} failed (AccessDeniedException)`);
+    expect(e.annotation).toContain(`cloudwatch:DescribeAlarms on alarms in ${REGION} failed (AccessDenied)`);
   });
 
   it('a topic whose only subscription is pending confirmation: NON_COMPLIANT', async () => {
@@ -362,8 +362,8 @@ describe('failed calls are never COMPLIANT and are named', () => {
     ['cloudtrail:GetEventSelectors', 'AccessDeniedException'],
     ['logs:DescribeMetricFilters', 'AccessDeniedException'],
     ['logs:TestMetricFilter', 'AccessDeniedException'],
-    ['cloudwatch:DescribeAlarmsForMetric', 'AccessDeniedException'],
-    ['sns:ListSubscriptionsByTopic', 'AccessDenied'],
+    ['cloudwatch:DescribeAlarmsForMetric', 'AccessDenied'],
+    ['sns:ListSubscriptionsByTopic', 'AuthorizationError'],
   ])('%s denied: NON_COMPLIANT naming it', async (action, code) => {
     const e = await evaluate(compliantWorld(), { fake: { deny: [{ action }] } });
     expect(e.complianceType).toBe('NON_COMPLIANT');

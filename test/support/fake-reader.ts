@@ -31,7 +31,7 @@ export interface FakeCall {
 }
 
 export interface FakeAwsReaderOptions {
-  /** Calls that fail with AccessDenied(Exception): every call of `action`, or only the one on `resource`. */
+  /** Calls that are denied (with the service's own error code): every call of `action`, or only the one on `resource`. */
   deny?: { action: string; resource?: string }[];
   /** Regions where every call fails with UnrecognizedClientException (not opted in, or denied by an SCP). */
   disabledRegions?: string[];
@@ -192,7 +192,8 @@ export class FakeAwsReader implements AwsReader {
     }
     const denied = (this.options.deny ?? []).some((d) => d.action === action && (d.resource === undefined || d.resource === resource));
     if (denied) {
-      const code = /^(sns|sts):/.test(action) ? 'AccessDenied' : 'AccessDeniedException';
+      // Each service's own code, as the emulator and AWS answer: SNS AuthorizationError, STS and CloudWatch AccessDenied.
+      const code = action.startsWith('sns:') ? 'AuthorizationError' : /^(sts|cloudwatch):/.test(action) ? 'AccessDenied' : 'AccessDeniedException';
       return fail(action, resource, code, `User: arn:aws:iam::${this.accountId}:root is not authorized to perform: ${action} on resource: ${resource} with an explicit deny`);
     }
     return undefined;
