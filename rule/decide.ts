@@ -29,25 +29,13 @@ export interface AccountDecision {
 /** Config's limit on an annotation. */
 export const MAX_ANNOTATION_LENGTH = 256;
 
-/** The links of the chain, in order; a trail's progress is how many it holds. */
-export const LINKS = [
-  'multi-region',
-  'logging',
-  'management events',
-  'log group',
-  'delivery',
-  'metric filter',
-  'alarm on the metric',
-  'alarm fires on one call',
-  'alarm actions enabled',
-  'SNS action',
-  'confirmed subscription',
-] as const;
-export const COMPLIANT_PROGRESS = LINKS.length;
-
 export interface TrailAssessment {
   trail: Trail;
-  /** Number of links held (COMPLIANT_PROGRESS when the whole chain holds). */
+  /**
+   * How many links of the chain hold, in order: multi-region, logging, management events, log group, delivery,
+   * metric filter, alarm on the metric, alarm fires on one call, actions enabled, SNS action, confirmed subscription
+   * (11 when the whole chain holds). The closest-to-compliant trail is the one with the most.
+   */
   progress: number;
   outcome: 'compliant' | 'broken' | 'unverified' | 'owner not verifiable';
   /** What holds or what is broken, and the fix; without the trail prefix. */

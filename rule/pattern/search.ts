@@ -223,11 +223,6 @@ export class RecordSpace {
     }
   }
 
-  /** Number of fields and of representative records before pruning, for diagnostics and benchmarks. */
-  get size(): { fields: number; records: number } {
-    return { fields: this.fields.length, records: this.fields.reduce((n, f) => n * f.domain.length, 1) };
-  }
-
   /**
    * Finds a CloudTrail record that meets every requirement, if one exists. A sample record that meets them is
    * returned as it is, so that counterexamples are real-looking records whenever one will do.
