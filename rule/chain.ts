@@ -135,6 +135,25 @@ function mustMatch(record: JsonObject): boolean {
 }
 
 /**
+ * The judge's verdict, kept per pattern text: one evaluation asks it of the same filter several times (to choose
+ * what to read, to check sibling filters sharing a metric, to decide), and the judge is a search worth doing once.
+ * Bounded, since a warm Lambda serves many accounts.
+ */
+const verdicts = new Map<string, Verdict>();
+const MAX_KEPT_VERDICTS = 1000;
+
+function localVerdict(text: string, ceiling: boolean): Verdict {
+  const key = `${ceiling ? 1 : 0}${text}`;
+  let verdict = verdicts.get(key);
+  if (!verdict) {
+    verdict = judgePattern(text, { ceiling });
+    if (verdicts.size >= MAX_KEPT_VERDICTS) verdicts.clear();
+    verdicts.set(key, verdict);
+  }
+  return verdict;
+}
+
+/**
  * The judge's verdict on a filter, corrected by AWS's own engine where it was asked: if AWS matched any witness
  * record differently from the local engine, AWS wins on those records and the verdict is decided from AWS's
  * answers (every unauthorized call matched; with the ceiling on, no successful call matched).
@@ -142,7 +161,7 @@ function mustMatch(record: JsonObject): boolean {
 export function judgeFilter(filter: MetricFilter, parameters: RuleParameters, awsTest?: Fetched<AwsPatternTest>): FilterJudgement {
   const text = filter.filterPattern;
   const strict = parameters.strictPatternVersion;
-  const verdict = judgePattern(text, { ceiling: !parameters.allowBroadFilterPattern });
+  const verdict = localVerdict(text, !parameters.allowBroadFilterPattern);
   const parsed = parseFilterPattern(text);
   if (!awsTest?.ok || !verdict.valid || !parsed.ok) return { verdict: applyStrictMode(verdict, text, strict) };
   const { records, matches } = awsTest.value;

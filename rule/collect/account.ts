@@ -7,6 +7,7 @@ import {
   checkActionsEnabled,
   checkAlarmFires,
   checkTransformation,
+  isConfirmed,
   judgeFilter,
   managementEventCoverage,
   parseLogGroupArn,
@@ -50,7 +51,7 @@ async function readTopics(reader: AwsReader, alarm: MetricAlarm): Promise<TopicS
   for (const topicArn of snsTopicsOf(alarm)) {
     const subscriptions = await reader.listSubscriptionsByTopic(topicArn);
     topics.push({ topicArn, subscriptions });
-    if (subscriptions.ok && subscriptions.value.some((s) => s.subscriptionArn.startsWith('arn:'))) break;
+    if (subscriptions.ok && subscriptions.value.some(isConfirmed)) break;
   }
   return topics;
 }
@@ -65,7 +66,7 @@ async function readAlarmChain(reader: AwsReader, alarms: MetricAlarm[], filter: 
     }
     const topics = await readTopics(reader, alarm);
     snapshots.push({ alarm, topics });
-    if (topics.some((t) => t.subscriptions.ok && t.subscriptions.value.some((s) => s.subscriptionArn.startsWith('arn:')))) {
+    if (topics.some((t) => t.subscriptions.ok && t.subscriptions.value.some(isConfirmed))) {
       return { snapshots, qualifies: true };
     }
   }
