@@ -3,10 +3,9 @@
  * (collect/snapshot.ts) uses them to read only what the decision needs; the decision (decide.ts) uses them to
  * say which link is broken.
  */
-import { UNAUTHORIZED_CALL_DEFINITION } from './pattern/cis';
 import { SAMPLE_RECORDS } from './pattern/cloudtrail';
-import { applyStrictMode, judgePattern, type Verdict } from './pattern/judge';
-import { matchesLogEvent, type JsonObject } from './pattern/evaluate';
+import { FLOOR, applyStrictMode, judgePattern, type Verdict } from './pattern/judge';
+import { evaluateExpression, matchesLogEvent, type JsonObject } from './pattern/evaluate';
 import { parseFilterPattern } from './pattern/parser';
 import { TEST_METRIC_FILTER_MAX_MESSAGES } from './collect/reader';
 import type { RuleParameters } from './parameters';
@@ -123,17 +122,6 @@ export interface FilterJudgement {
   awsDisagreement?: string;
 }
 
-const UNAUTHORIZED_CALL = (() => {
-  const parsed = parseFilterPattern(UNAUTHORIZED_CALL_DEFINITION);
-  if (!parsed.ok) throw new Error('the unauthorized-call definition does not parse');
-  return parsed.pattern;
-})();
-
-/** Whether a record is one the floor requires to be matched (an unauthorized call outside the CIS exclusions). */
-function mustMatch(record: JsonObject): boolean {
-  return matchesLogEvent(UNAUTHORIZED_CALL, record);
-}
-
 /**
  * The judge's verdict, kept per pattern text: one evaluation asks it of the same filter several times (to choose
  * what to read, to check sibling filters sharing a metric, to decide), and the judge is a search worth doing once.
@@ -169,7 +157,7 @@ export function judgeFilter(filter: MetricFilter, parameters: RuleParameters, aw
   if (disputed < 0) return { verdict: applyStrictMode(verdict, text, strict) };
   const record = records[disputed]!;
   const awsDisagreement = `AWS overrides the local engine on ${String(record.eventName)} (${typeof record.errorCode === 'string' ? record.errorCode : 'no errorCode'})`;
-  const missed = records.find((r, i) => mustMatch(r) && !matches[i]);
+  const missed = records.find((r, i) => evaluateExpression(FLOOR, r) && !matches[i]);
   const overmatched = parameters.allowBroadFilterPattern ? undefined : records.find((r, i) => r.errorCode === undefined && matches[i]);
   const summary = missed
     ? `misses unauthorized calls according to AWS TestMetricFilter (${String(missed.eventName)}, ${String(missed.errorCode)})`

@@ -55,7 +55,8 @@ function parsedExpression(text: string): Expression {
   return parsed.pattern.expression;
 }
 
-const FLOOR = parsedExpression(UNAUTHORIZED_CALL_DEFINITION);
+/** The floor as an expression: the CIS definition of an unauthorized call. */
+export const FLOOR = parsedExpression(UNAUTHORIZED_CALL_DEFINITION);
 const NO_ERROR_CODE = parsedExpression('{ $.errorCode NOT EXISTS }');
 const CIS_EXPRESSIONS = Object.entries(CIS_PATTERNS).map(([version, text]) => ({
   version: version as CisVersion,
