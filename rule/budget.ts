@@ -1,0 +1,36 @@
+/**
+ * The time one evaluation may spend. The Lambda takes it from its remaining time, less a reserve for writing the
+ * evaluation; the CLI gives it a fixed length. Whatever can take long (judging a filter, a retry, a page loop, a
+ * held connection) asks the budget before going on, so that an evaluation is always written before the timeout:
+ * what could not be done in time is reported as not verified, never as compliant.
+ */
+export interface TimeBudget {
+  /** Epoch milliseconds after which no new work starts. */
+  readonly deadline: number;
+  /** Milliseconds left, never negative. */
+  remaining(): number;
+  expired(): boolean;
+}
+
+export function timeBudget(milliseconds: number, now: () => number = Date.now): TimeBudget {
+  const deadline = now() + Math.max(0, milliseconds);
+  return {
+    deadline,
+    remaining: () => Math.max(0, deadline - now()),
+    expired: () => now() >= deadline,
+  };
+}
+
+/** Kept back from the Lambda's remaining time for PutEvaluations (and the AssumeRole before it). */
+export const WRITE_RESERVE_MS = 15_000;
+
+/**
+ * The evaluation's budget in a Lambda with `remainingMs` left: all of it but the write reserve, and at least a
+ * quarter of it when the function's timeout is short, so that a short timeout still gets an evaluation.
+ */
+export function lambdaBudget(remainingMs: number, now: () => number = Date.now): TimeBudget {
+  return timeBudget(Math.max(remainingMs - WRITE_RESERVE_MS, remainingMs / 4), now);
+}
+
+/** The command line's budget: long enough for a slow account, short enough that a hung call ends. */
+export const CLI_BUDGET_MS = 300_000;
