@@ -21,6 +21,15 @@ export function timeBudget(milliseconds: number, now: () => number = Date.now): 
   };
 }
 
+/**
+ * An equal share of the time left, for one of `parts` pieces of work still to do: it expires when the piece has
+ * used its share or the whole budget is spent, so that one piece that cannot finish leaves time for the others.
+ */
+export function share(budget: TimeBudget, parts: number, now: () => number = Date.now): () => boolean {
+  const until = Math.min(budget.deadline, now() + budget.remaining() / Math.max(1, parts));
+  return () => budget.expired() || now() >= until;
+}
+
 /** Kept back from the Lambda's remaining time for PutEvaluations (and the AssumeRole before it). */
 export const WRITE_RESERVE_MS = 15_000;
 

@@ -1,6 +1,6 @@
 /**
  * The links of the chain an account must hold, each a pure check over what the collectors read. The collection
- * (collect/snapshot.ts) uses them to read only what the decision needs; the decision (decide.ts) uses them to
+ * (collect/account.ts) uses them to read only what the decision needs; the decision (decide.ts) uses them to
  * say which link is broken.
  */
 import { SAMPLE_RECORDS } from './pattern/cloudtrail';
@@ -123,22 +123,33 @@ export interface FilterJudgement {
 }
 
 /**
- * The judge's verdict, kept per pattern text: one evaluation asks it of the same filter several times (to choose
- * what to read, to check sibling filters sharing a metric, to decide), and the judge is a search worth doing once.
- * Bounded, since a warm Lambda serves many accounts.
+ * The judge's verdicts for one evaluation, kept per pattern text: an evaluation asks for the same filter's verdict
+ * several times (to choose what to read, to check sibling filters sharing a metric, to decide), and the judge is a
+ * search worth doing once. One per evaluation, so that the collection and the decision see the same verdicts, also
+ * for a filter that could not be judged before the evaluation's time ran out.
  */
-const verdicts = new Map<string, Verdict>();
-const MAX_KEPT_VERDICTS = 1000;
+export class FilterJudge {
+  private readonly verdicts = new Map<string, Verdict>();
 
-function localVerdict(text: string, ceiling: boolean): Verdict {
-  const key = `${ceiling ? 1 : 0}${text}`;
-  let verdict = verdicts.get(key);
-  if (!verdict) {
-    verdict = judgePattern(text, { ceiling });
-    if (verdicts.size >= MAX_KEPT_VERDICTS) verdicts.clear();
-    verdicts.set(key, verdict);
+  /** `expired`: the evaluation's time budget; a search still running when it is spent gives up as not verified. */
+  constructor(
+    readonly parameters: RuleParameters,
+    private readonly expired?: () => boolean,
+  ) {}
+
+  /**
+   * The local verdict on a pattern (strict mode aside). `expired` narrows the time for this pattern alone; it
+   * applies to the first judgement, which every later question about the pattern in this evaluation reuses.
+   */
+  verdict(text: string, expired?: () => boolean): Verdict {
+    let verdict = this.verdicts.get(text);
+    if (!verdict) {
+      const budget = expired ?? this.expired;
+      verdict = judgePattern(text, { ceiling: !this.parameters.allowBroadFilterPattern, ...(budget ? { expired: budget } : {}) });
+      this.verdicts.set(text, verdict);
+    }
+    return verdict;
   }
-  return verdict;
 }
 
 /**
@@ -146,10 +157,11 @@ function localVerdict(text: string, ceiling: boolean): Verdict {
  * record differently from the local engine, AWS wins on those records and the verdict is decided from AWS's
  * answers (every unauthorized call matched; with the ceiling on, no successful call matched).
  */
-export function judgeFilter(filter: MetricFilter, parameters: RuleParameters, awsTest?: Fetched<AwsPatternTest>): FilterJudgement {
+export function judgeFilter(judge: FilterJudge, filter: MetricFilter, awsTest?: Fetched<AwsPatternTest>): FilterJudgement {
   const text = filter.filterPattern;
+  const { parameters } = judge;
   const strict = parameters.strictPatternVersion;
-  const verdict = localVerdict(text, !parameters.allowBroadFilterPattern);
+  const verdict = judge.verdict(text);
   const parsed = parseFilterPattern(text);
   if (!awsTest?.ok || !verdict.valid || !parsed.ok) return { verdict: applyStrictMode(verdict, text, strict) };
   const { records, matches } = awsTest.value;
@@ -188,8 +200,8 @@ export function checkTransformation(filter: MetricFilter): Check {
  * alarm on that metric then fires on normal activity, however good this filter is. (Only the log group read for
  * the trail is checked; filters of other log groups publishing the same metric name are not.)
  */
-export function pollutingFilter(filter: MetricFilter, siblings: MetricFilter[], parameters: RuleParameters): Check {
-  if (parameters.allowBroadFilterPattern) return OK;
+export function pollutingFilter(judge: FilterJudge, filter: MetricFilter, siblings: MetricFilter[]): Check {
+  if (judge.parameters.allowBroadFilterPattern) return OK;
   const t = filter.metricTransformations[0];
   const polluter = siblings.find((other) => {
     if (other.filterName === filter.filterName) return false;
@@ -197,7 +209,7 @@ export function pollutingFilter(filter: MetricFilter, siblings: MetricFilter[], 
     if (o?.metricNamespace !== t?.metricNamespace || o?.metricName !== t?.metricName) return false;
     // A filter with dimensions publishes other series of that metric name, which the alarm does not watch.
     if (o.dimensions && Object.keys(o.dimensions).length > 0) return false;
-    const { verdict } = judgeFilter(other, parameters);
+    const { verdict } = judgeFilter(judge, other);
     return verdict.counterexampleShows === 'matched successful call';
   });
   if (!polluter) return OK;

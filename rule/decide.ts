@@ -7,6 +7,7 @@ import {
   checkAlarmFires,
   checkTransformation,
   isConfirmed,
+  FilterJudge,
   judgeFilter,
   managementEventCoverage,
   parseLogGroupArn,
@@ -16,6 +17,7 @@ import {
   type LogGroupRef,
 } from './chain';
 import type { RuleParameters } from './parameters';
+import { clip, escapeUnsafe } from './text';
 import type { AccountSnapshot, AlarmSnapshot, CallFailure, Fetched, FilterSnapshot, MetricFilter, Trail, TrailSnapshot } from './snapshot';
 
 export type ComplianceType = 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE';
@@ -92,16 +94,16 @@ function assessAlarm(snapshot: AlarmSnapshot, filter: FilterSnapshot, base: numb
   return best ?? step(base + 3, `the SNS topics of alarm '${alarm.alarmName}' were not read`);
 }
 
-function assessFilter(snapshot: FilterSnapshot, siblings: MetricFilter[], parameters: RuleParameters, logGroup: LogGroupRef, base: number): Step {
+function assessFilter(judge: FilterJudge, snapshot: FilterSnapshot, siblings: MetricFilter[], logGroup: LogGroupRef, base: number): Step {
   const { filter } = snapshot;
-  const { verdict, awsDisagreement } = judgeFilter(filter, parameters, snapshot.awsTest);
+  const { verdict, awsDisagreement } = judgeFilter(judge, filter, snapshot.awsTest);
   // A filter the local judge accepts is not trusted until AWS's engine confirms it, when confirmation is on.
   if (verdict.accepted && snapshot.awsTest && !snapshot.awsTest.ok) return unverified(base, snapshot.awsTest.failure);
   const notes = awsDisagreement ? [awsDisagreement] : [];
   if (!verdict.accepted) return step(base, `filter '${filter.filterName}' ${verdict.summary}`, notes);
   const transformation = checkTransformation(filter);
   if (!transformation.ok) return step(base + 1, transformation.problem, notes);
-  const shared = pollutingFilter(filter, siblings, parameters);
+  const shared = pollutingFilter(judge, filter, siblings);
   if (!shared.ok) return step(base + 1, shared.problem, notes);
   const t = filter.metricTransformations[0]!;
   const metric = `${t.metricNamespace}/${t.metricName}`;
@@ -124,7 +126,7 @@ function assessFilter(snapshot: FilterSnapshot, siblings: MetricFilter[], parame
 }
 
 /** How far one trail gets along the chain, and what breaks it first. */
-export function assessTrail(snapshot: TrailSnapshot, accountId: string, parameters: RuleParameters): TrailAssessment {
+export function assessTrail(snapshot: TrailSnapshot, accountId: string, judge: FilterJudge): TrailAssessment {
   const result = (s: Step): TrailAssessment => ({ trail: snapshot.trail, ...s });
   const { trail } = snapshot;
   if (!trail.isMultiRegionTrail) {
@@ -171,14 +173,14 @@ export function assessTrail(snapshot: TrailSnapshot, accountId: string, paramete
   const siblings = filters.map((f) => f.filter);
   let best: Step | undefined;
   for (const filter of filters) {
-    const s = assessFilter(filter, siblings, parameters, logGroup, 5);
+    const s = assessFilter(judge, filter, siblings, logGroup, 5);
     if (s.outcome === 'compliant') return withNotes(s);
     best = better(best, s);
   }
   // Among filters that all fail the judge, name the one meant for this control rather than another CIS filter.
   if (best && best.progress === 5 && best.outcome === 'broken') {
     const intended = filters.find((f) => f.filter.filterPattern.includes('errorCode'));
-    if (intended) best = assessFilter(intended, siblings, parameters, logGroup, 5);
+    if (intended) best = assessFilter(judge, intended, siblings, logGroup, 5);
     else best = step(5, `none of the ${filters.length} metric filters on log group ${logGroup.name} catches unauthorized calls; add one with the CIS pattern`);
   }
   return withNotes(best!);
@@ -191,18 +193,13 @@ export function trailOrder(accountId: string, region: string): (a: Trail, b: Tra
 }
 
 /**
- * Cuts an annotation to 256 characters, ending in '…'. One over-long annotation makes Config reject the whole
- * call (ValidationException), losing every evaluation in it; a shortened explanation is better than none.
- * Counts UTF-16 units (never more than code points) and never splits a surrogate pair.
+ * An annotation fit for Config: names chosen by whoever created a trail, filter, alarm or topic may hold control or
+ * bidirectional characters, which would break the line or reorder what a reader sees, so they are shown escaped;
+ * then it is cut to 256 characters, ending in '…', since one over-long annotation makes Config reject the whole call
+ * (ValidationException), losing every evaluation in it.
  */
 export function truncateAnnotation(annotation: string): string {
-  if (annotation.length <= MAX_ANNOTATION_LENGTH) return annotation;
-  let kept = '';
-  for (const ch of annotation) {
-    if (kept.length + ch.length > MAX_ANNOTATION_LENGTH - 1) break;
-    kept += ch;
-  }
-  return `${kept}…`;
+  return clip(escapeUnsafe(annotation), MAX_ANNOTATION_LENGTH);
 }
 
 /** Joins the main text and the notes that fit into one line of at most 256 characters. */
@@ -218,7 +215,11 @@ function annotate(a: TrailAssessment): string {
   return fitAnnotation(`Trail ${a.trail.name} (${a.trail.homeRegion}): ${a.message}`, a.notes);
 }
 
-export function decide(snapshot: AccountSnapshot, parameters: RuleParameters): AccountDecision {
+/**
+ * `judge` holds the verdicts the collection reached on the same filters (within the evaluation's time budget); a
+ * fresh one judges them here without a budget.
+ */
+export function decide(snapshot: AccountSnapshot, parameters: RuleParameters, judge: FilterJudge = new FilterJudge(parameters)): AccountDecision {
   if (!snapshot.trails.ok) {
     return { complianceType: 'NON_COMPLIANT', annotation: fitAnnotation(`Could not verify: ${describeFailure(snapshot.trails.failure)}`) };
   }
@@ -231,7 +232,7 @@ export function decide(snapshot: AccountSnapshot, parameters: RuleParameters): A
   const order = trailOrder(snapshot.accountId, snapshot.region);
   const assessments = [...snapshot.trails.value]
     .sort((a, b) => order(a.trail, b.trail))
-    .map((t) => assessTrail(t, snapshot.accountId, parameters));
+    .map((t) => assessTrail(t, snapshot.accountId, judge));
   const compliant = assessments.find((a) => a.outcome === 'compliant');
   if (compliant) return { complianceType: 'COMPLIANT', annotation: annotate(compliant) };
   const elsewhere = assessments.find((a) => a.outcome === 'owner not verifiable');

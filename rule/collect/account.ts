@@ -3,10 +3,12 @@
  * is broken is not read further, alarms are read only for filters the judge accepts, metric-math alarms only when
  * no standard alarm qualifies, and reading stops as soon as one trail holds the whole chain.
  */
+import { share, type TimeBudget } from '../budget';
 import {
   checkActionsEnabled,
   checkAlarmFires,
   checkTransformation,
+  FilterJudge,
   isConfirmed,
   judgeFilter,
   managementEventCoverage,
@@ -33,6 +35,8 @@ export interface CollectRequest {
   accountId: string;
   region: string;
   parameters: RuleParameters;
+  /** The evaluation's time; the Lambda and the CLI always give one, tests and benchmarks may run without. */
+  budget?: TimeBudget;
 }
 
 /** Metric-math alarms of an account's region (keyed `account/region`), read at most once per evaluation. */
@@ -94,9 +98,9 @@ async function readFilterChain(
   return { snapshot: { ...snapshot, mathAlarms: { ok: true, value: chain.snapshots } }, qualifies: chain.qualifies };
 }
 
-async function awsTestFor(reader: AwsReader, filter: MetricFilter, region: string, parameters: RuleParameters): Promise<FilterSnapshot['awsTest']> {
-  if (!parameters.confirmWithTestMetricFilter) return undefined;
-  const { verdict } = judgeFilter(filter, parameters);
+async function awsTestFor(reader: AwsReader, filter: MetricFilter, region: string, judge: FilterJudge): Promise<FilterSnapshot['awsTest']> {
+  if (!judge.parameters.confirmWithTestMetricFilter) return undefined;
+  const { verdict } = judgeFilter(judge, filter);
   if (!verdict.valid) return undefined;
   const records = witnessRecords(verdict);
   const matches = await reader.testMetricFilter(filter.filterPattern, records.map((r) => JSON.stringify(r)), region);
@@ -108,7 +112,7 @@ async function awsTestFor(reader: AwsReader, filter: MetricFilter, region: strin
  * local judge rejects are sent to AWS's engine only when no accepted filter completes the chain, since only then
  * can AWS's answer change the outcome.
  */
-async function readLogGroup(reader: AwsReader, snapshot: TrailSnapshot, parameters: RuleParameters, mathAlarms: MathAlarmCache): Promise<void> {
+async function readLogGroup(reader: AwsReader, snapshot: TrailSnapshot, judge: FilterJudge, budget: TimeBudget | undefined, mathAlarms: MathAlarmCache): Promise<void> {
   const logGroup = parseLogGroupArn(snapshot.trail.cloudWatchLogsLogGroupArn ?? '');
   // The decision reports a log group in another account; reading a same-named group here would be a false join.
   if (!logGroup || logGroup.accountId !== reader.accountId) return;
@@ -119,14 +123,17 @@ async function readLogGroup(reader: AwsReader, snapshot: TrailSnapshot, paramete
   }
   const filters: FilterSnapshot[] = [...fetched.value].sort((a, b) => a.filterName.localeCompare(b.filterName)).map((filter) => ({ filter }));
   snapshot.metricFilters = { ok: true, value: filters };
-  const locallyAccepted = (f: FilterSnapshot): boolean => judgeFilter(f.filter, parameters).verdict.accepted;
+  // Each filter is judged within its share of the time left, so that one the judge cannot settle in time (reported
+  // as not verified) leaves time for the others, any of which can still complete the chain.
+  if (budget) filters.forEach((f, i) => judge.verdict(f.filter.filterPattern, share(budget, filters.length - i + 1)));
+  const locallyAccepted = (f: FilterSnapshot): boolean => judgeFilter(judge, f.filter).verdict.accepted;
   const rounds = [filters.filter(locallyAccepted), filters.filter((f) => !locallyAccepted(f))];
   for (const round of rounds) {
     for (const entry of round) {
-      entry.awsTest = await awsTestFor(reader, entry.filter, logGroup.region, parameters);
-      const { verdict } = judgeFilter(entry.filter, parameters, entry.awsTest);
+      entry.awsTest = await awsTestFor(reader, entry.filter, logGroup.region, judge);
+      const { verdict } = judgeFilter(judge, entry.filter, entry.awsTest);
       if (!verdict.accepted || (entry.awsTest && !entry.awsTest.ok)) continue;
-      if (!pollutingFilter(entry.filter, fetched.value, parameters).ok) continue;
+      if (!pollutingFilter(judge, entry.filter, fetched.value).ok) continue;
       const { snapshot: chain, qualifies } = await readFilterChain(reader, entry.filter, logGroup.region, mathAlarms);
       Object.assign(entry, chain);
       if (qualifies) return;
@@ -135,7 +142,7 @@ async function readLogGroup(reader: AwsReader, snapshot: TrailSnapshot, paramete
 }
 
 /** Reads one trail as far as its chain holds. */
-async function readTrail(reader: AwsReader, snapshot: TrailSnapshot, request: CollectRequest, mathAlarms: MathAlarmCache): Promise<void> {
+async function readTrail(reader: AwsReader, snapshot: TrailSnapshot, request: CollectRequest, judge: FilterJudge, mathAlarms: MathAlarmCache): Promise<void> {
   const { trail } = snapshot;
   if (!trail.isMultiRegionTrail) return;
   let owner = reader;
@@ -157,17 +164,22 @@ async function readTrail(reader: AwsReader, snapshot: TrailSnapshot, request: Co
   snapshot.selectors = await owner.getEventSelectors(trail);
   if (!snapshot.selectors.ok || !managementEventCoverage(snapshot.selectors.value).readAndWrite) return;
   if (snapshot.status.value.latestCloudWatchLogsDeliveryError) return;
-  await readLogGroup(owner, snapshot, request.parameters, mathAlarms);
+  await readLogGroup(owner, snapshot, judge, request.budget, mathAlarms);
 }
 
-export async function collectAccountSnapshot(reader: AwsReader, request: CollectRequest): Promise<AccountSnapshot> {
+/** `judge` keeps the verdicts reached here for the decision on the same snapshot (see evaluate-account.ts). */
+export async function collectAccountSnapshot(
+  reader: AwsReader,
+  request: CollectRequest,
+  judge: FilterJudge = new FilterJudge(request.parameters, request.budget?.expired),
+): Promise<AccountSnapshot> {
   const fetched = await reader.describeTrails(request.region);
   if (!fetched.ok) return { accountId: request.accountId, region: request.region, trails: fetched };
   const trails: TrailSnapshot[] = [...fetched.value].sort(trailOrder(request.accountId, request.region)).map((trail) => ({ trail }));
   const mathAlarms: MathAlarmCache = new Map();
   for (const snapshot of trails) {
-    await readTrail(reader, snapshot, request, mathAlarms);
-    if (assessTrail(snapshot, request.accountId, request.parameters).outcome === 'compliant') break;
+    await readTrail(reader, snapshot, request, judge, mathAlarms);
+    if (assessTrail(snapshot, request.accountId, judge).outcome === 'compliant') break;
   }
   return { accountId: request.accountId, region: request.region, trails: { ok: true, value: trails } };
 }
