@@ -8,8 +8,9 @@ import type { ConfigServiceClient, Evaluation } from '@aws-sdk/client-config-ser
 // Type only (erased at build): the credential shape every SDK v3 client accepts.
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { Context } from 'aws-lambda';
+import { lambdaBudget, type TimeBudget } from './budget';
 import { ConfigEventError, TEST_MODE_RESULT_TOKEN, parseConfigEvent, parseRoleArn, type ConfigRuleInvocation } from './config-event';
-import type { ComplianceType } from './decide';
+import { truncateAnnotation, type ComplianceType } from './decide';
 import { ParameterError, type RuleParameters } from './parameters';
 import { putEvaluations } from './publish';
 
@@ -21,6 +22,8 @@ export interface EvaluateAccountInput {
   parameters: RuleParameters;
   /** The evaluated account's credentials; undefined means the Lambda's own. */
   credentials?: AwsCredentialIdentity;
+  /** The Lambda's remaining time less what writing the evaluation needs. */
+  budget: TimeBudget;
 }
 
 export interface AccountEvaluation {
@@ -48,7 +51,7 @@ export interface HandlerResult {
   annotation: string;
 }
 
-export type HandlerContext = Pick<Context, 'invokedFunctionArn' | 'awsRequestId'>;
+export type HandlerContext = Pick<Context, 'invokedFunctionArn' | 'awsRequestId' | 'getRemainingTimeInMillis'>;
 
 /** No usable role for the evaluated account. */
 export class ExecutionRoleError extends Error {
@@ -98,10 +101,25 @@ export function roleToAssume(invocation: ConfigRuleInvocation, lambda: { partiti
   return executionRoleArn;
 }
 
+/**
+ * The evaluation, or NON_COMPLIANT saying it could not be made: AWS Config keeps showing an account's last result
+ * when a run writes nothing, so an unexpected failure written as an evaluation is seen, where a thrown one is not.
+ */
+async function evaluateOrExplain(deps: HandlerDependencies, input: EvaluateAccountInput, keys: Record<string, unknown>): Promise<AccountEvaluation> {
+  try {
+    return await deps.evaluateAccount(input);
+  } catch (e) {
+    const error = e instanceof Error ? e : new Error(String(e));
+    deps.logger.error({ message: 'evaluation failed; writing NON_COMPLIANT', ...keys }, error);
+    return { complianceType: 'NON_COMPLIANT', annotation: truncateAnnotation(`Could not evaluate: ${error.name}: ${error.message}`) };
+  }
+}
+
 export function createHandler(deps: HandlerDependencies): (event: unknown, context: HandlerContext) => Promise<HandlerResult> {
   const { logger } = deps;
   return async (event, context) => {
     const requestId = context.awsRequestId;
+    const budget = lambdaBudget(context.getRemainingTimeInMillis());
 
     let invocation: ConfigRuleInvocation;
     try {
@@ -134,9 +152,9 @@ export function createHandler(deps: HandlerDependencies): (event: unknown, conte
         credentials = await deps.assumeRole(roleArn);
       }
 
-      const input: EvaluateAccountInput = { accountId, region: deps.region, partition: lambda.partition, parameters: invocation.parameters };
+      const input: EvaluateAccountInput = { accountId, region: deps.region, partition: lambda.partition, parameters: invocation.parameters, budget };
       if (credentials) input.credentials = credentials;
-      const { complianceType, annotation } = await deps.evaluateAccount(input);
+      const { complianceType, annotation } = await evaluateOrExplain(deps, input, keys);
 
       const evaluation: Evaluation = {
         ComplianceResourceType: 'AWS::::Account',

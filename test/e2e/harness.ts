@@ -105,6 +105,9 @@ const HANDLER_SCRIPT = `
 const { handler } = require('./rule/index.ts');
 const event = JSON.parse(process.argv[1]);
 const context = JSON.parse(process.argv[2]);
+// As Lambda does: the time left before the function's timeout.
+const deadline = Date.now() + context.timeoutMs;
+context.getRemainingTimeInMillis = () => Math.max(0, deadline - Date.now());
 handler(event, context).then(
   (result) => { process.stdout.write('\\nE2E_RESULT ' + JSON.stringify(result) + '\\n'); },
   (error) => {
@@ -153,11 +156,15 @@ export interface HandlerRun extends ChildResult {
   error?: { name: string; message: string };
 }
 
-/** Runs the real handler in a child whose own credentials are those of `lambdaAccountId` (the function's account). */
-export async function runHandler(local: LocalAws, lambdaAccountId: string, event: unknown): Promise<HandlerRun> {
+/**
+ * Runs the real handler in a child whose own credentials are those of `lambdaAccountId` (the function's account),
+ * as a function with `timeoutMs` left.
+ */
+export async function runHandler(local: LocalAws, lambdaAccountId: string, event: unknown, timeoutMs = 120_000): Promise<HandlerRun> {
   const context = {
     invokedFunctionArn: `arn:aws:lambda:us-east-1:${lambdaAccountId}:function:${FUNCTION_NAME}`,
     awsRequestId: '5f0c7e2a-0000-4000-8000-00000000e2e0',
+    timeoutMs,
   };
   const child = await run(
     process.execPath,

@@ -12,10 +12,11 @@ import {
   type EvaluateAccount,
 } from '../../rule/handler';
 import { ParameterError } from '../../rule/parameters';
+import { WRITE_RESERVE_MS } from '../../rule/budget';
 
 const CENTRAL = '111111111111';
 const MEMBER = '222222222222';
-const CONTEXT = { invokedFunctionArn: `arn:aws:lambda:us-east-1:${CENTRAL}:function:RDK-Rule-Function-UnauthorizedApiCalls`, awsRequestId: 'req-1' };
+const CONTEXT = { invokedFunctionArn: `arn:aws:lambda:us-east-1:${CENTRAL}:function:RDK-Rule-Function-UnauthorizedApiCalls`, awsRequestId: 'req-1', getRemainingTimeInMillis: () => 120_000 };
 const MEMBER_CREDENTIALS: AwsCredentialIdentity = { accessKeyId: 'ASIAMEMBER', secretAccessKey: 'member-secret', sessionToken: 'member-session' };
 const SCHEDULED_AT = '2024-05-13T21:50:00.373Z';
 const TOKEN = 'opaque-result-token';
@@ -74,6 +75,7 @@ describe('handler: single account', () => {
       region: 'us-east-1',
       partition: 'aws',
       parameters: { allowBroadFilterPattern: false, confirmWithTestMetricFilter: true },
+      budget: expect.objectContaining({ deadline: expect.any(Number) }),
     });
     expect(t.configClient).toHaveBeenCalledWith(undefined);
     expect(puts()).toEqual([
@@ -222,12 +224,23 @@ describe('handler: failures', () => {
     expect(puts()).toHaveLength(0);
   });
 
-  it('evaluateAccount rejection propagates, is logged and writes nothing', async () => {
+  it('an evaluateAccount failure is logged and written as NON_COMPLIANT saying so, since Config would keep the last result', async () => {
     const boom = new Error('decision crashed');
     const t = setup(boom);
-    await expect(t.handler(scheduledEvent(CENTRAL), CONTEXT)).rejects.toBe(boom);
-    expect(t.error).toHaveBeenCalledWith(expect.objectContaining({ message: 'account evaluation failed', accountId: CENTRAL }), boom);
-    expect(puts()).toHaveLength(0);
+    const result = await t.handler(scheduledEvent(CENTRAL), CONTEXT);
+    const annotation = 'Could not evaluate: Error: decision crashed';
+    expect(result).toEqual({ accountId: CENTRAL, complianceType: 'NON_COMPLIANT', annotation });
+    expect(t.error).toHaveBeenCalledWith(expect.objectContaining({ message: 'evaluation failed; writing NON_COMPLIANT', accountId: CENTRAL }), boom);
+    expect(puts()).toEqual([expect.objectContaining({ Evaluations: [expect.objectContaining({ ComplianceType: 'NON_COMPLIANT', Annotation: annotation })] })]);
+  });
+
+  it('gives the evaluation the Lambda\'s remaining time less the write reserve', async () => {
+    const t = setup();
+    const before = Date.now();
+    await t.handler(scheduledEvent(CENTRAL), { ...CONTEXT, getRemainingTimeInMillis: () => 120_000 });
+    const { budget } = t.evaluateAccount.mock.calls[0]![0];
+    expect(budget.deadline).toBeGreaterThanOrEqual(before + 120_000 - WRITE_RESERVE_MS);
+    expect(budget.deadline).toBeLessThanOrEqual(Date.now() + 120_000 - WRITE_RESERVE_MS);
   });
 
   it('FailedEvaluations fail the invocation', async () => {
