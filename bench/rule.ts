@@ -1,14 +1,18 @@
 /**
- * Benchmark of the rule: API calls per evaluation (read from the local AWS's own log), the Lambda bundle's size,
- * and its cold init time beside importing the same SDK clients unbundled, measured in the same run.
+ * Benchmark of the rule: API calls per evaluation (read from the local AWS's own log), an evaluation with a hostile
+ * metric filter beside the good one (verdict and time as a ratio to the plain evaluation, in the same run), the
+ * Lambda bundle's size, and its cold init time beside importing the same SDK clients unbundled.
  * Prints figures; asserts nothing. Needs `npm run build` first (the bench script does it).
  */
 import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
+import { lambdaBudget } from '../rule/budget';
 import { collectAccountSnapshot } from '../rule/collect/account';
+import { evaluateAccount } from '../rule/evaluate-account';
 import { SdkAwsReader } from '../rule/collect/sdk-reader';
 import { DEFAULT_PARAMETERS } from '../rule/parameters';
 import { startLocalAws } from '../devtools/local-aws/server';
+import { HOSTILE_FILTERS } from '../test/fixtures/hostile-filters';
 import { ACCOUNT_ID, REGION, TOPIC_NAME, accountIn, cisAlarm, cisFilter, compliantWorld, topicArn, type World } from '../test/support/world';
 
 const TOPIC_ARN = topicArn(ACCOUNT_ID, REGION, TOPIC_NAME);
@@ -25,6 +29,29 @@ async function callsFor(world: World): Promise<number> {
   } finally {
     await local.close();
   }
+}
+
+async function timedEvaluation(world: World): Promise<{ ms: number; complianceType: string; annotation: string }> {
+  const local = await startLocalAws({ world, pageSize: 100 });
+  process.env.AWS_ENDPOINT_URL = local.endpoint;
+  try {
+    const reader = new SdkAwsReader({ accountId: ACCOUNT_ID, defaultRegion: REGION, credentials: local.credentialsFor(ACCOUNT_ID) });
+    const start = process.hrtime.bigint();
+    // As the Lambda gives it: a 120 s function timeout less the write reserve.
+    const budget = lambdaBudget(120_000);
+    const decision = await evaluateAccount(reader, { accountId: ACCOUNT_ID, region: REGION, parameters: DEFAULT_PARAMETERS, budget });
+    return { ms: Number(process.hrtime.bigint() - start) / 1e6, ...decision };
+  } finally {
+    await local.close();
+  }
+}
+
+function withFilter(pattern: string): World {
+  const world = compliantWorld();
+  const logGroup = accountIn(world, ACCOUNT_ID).logGroups[0]!;
+  // Named to sort first, so that it is judged before the good filter.
+  logGroup.metricFilters.unshift(cisFilter({ filterName: 'a-hostile-filter', filterPattern: pattern, metricTransformations: [{ metricNamespace: 'Other', metricName: 'Other', metricValue: '1' }] }));
+  return world;
 }
 
 function crowded(): World {
@@ -53,6 +80,11 @@ function coldRequire(target: string, runs: number): number {
 async function main(): Promise<void> {
   const plain = await callsFor(compliantWorld());
   const busy = await callsFor(crowded());
+  // Warm up the engine and the SDK once, so that the plain run and the hostile ones are compared alike.
+  await timedEvaluation(compliantWorld());
+  const good = await timedEvaluation(compliantWorld());
+  const hostile = [];
+  for (const [name, pattern] of Object.entries(HOSTILE_FILTERS)) hostile.push({ name, ...(await timedEvaluation(withFilter(pattern))) });
   const bundle = statSync('dist/index.js').size;
   const runs = 11;
   const bundled = coldRequire(`require(${JSON.stringify(`${process.cwd()}/dist/index.js`)})`, runs);
@@ -61,6 +93,9 @@ async function main(): Promise<void> {
   console.log(`rule (node ${process.version})`);
   console.log(`  API calls, compliant one-trail account:                       ${plain}`);
   console.log(`  API calls, same with 10,000 unrelated alarms, 50 log groups:  ${busy}`);
+  console.log(`  evaluation of the compliant account:                          ${good.complianceType}, ${good.ms.toFixed(0)} ms`);
+  console.log('  the same with one hostile filter beside the good one (verdict, time as a ratio to the above):');
+  for (const h of hostile) console.log(`    ${h.name.padEnd(28)} ${h.complianceType.padEnd(14)} ${(h.ms / good.ms).toFixed(2)}x  (${h.ms.toFixed(0)} ms)`);
   console.log(`  Lambda bundle dist/index.js:                                  ${(bundle / 1024).toFixed(0)} KiB`);
   console.log(`  cold init, bundled handler (median of ${runs}):                   ${bundled.toFixed(0)} ms`);
   console.log(`  cold init, the same SDK clients unbundled (median of ${runs}):    ${unbundled.toFixed(0)} ms`);
