@@ -8,13 +8,14 @@
  *   value node;
  * - numeric operators compare numerically (`10e3` equals 10000) and apply only when the field holds a number,
  *   or a string that is a number; otherwise the condition does not match;
- * - `%regex%` values match unanchored unless the regex uses `^` or `$`;
+ * - `%regex%` values match unanchored unless the regex uses `^` or `$`, in linear time (regex.ts);
  * - `IS TRUE`, `IS FALSE`, `IS NULL` test for exactly that JSON value; `NOT EXISTS` for absence;
  * - a wildcard selector (`$.*`, `[*]`) matches when any of the values it reaches satisfies the condition.
  * JSON patterns match only messages that are JSON objects; term patterns match raw message text.
  */
 import type { Condition, Expression, FilterPattern, Selector, Term, Value } from './ast';
 import { isCondition } from './ast';
+import { regexMatches } from './regex';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -69,16 +70,6 @@ export function matchesStringValue(pattern: string, actual: string): boolean {
   return actual === core;
 }
 
-const regexCache = new Map<string, RegExp>();
-function compiledRegex(source: string): RegExp {
-  let re = regexCache.get(source);
-  if (!re) {
-    re = new RegExp(source);
-    regexCache.set(source, re);
-  }
-  return re;
-}
-
 function numericValue(value: string | number): number | undefined {
   if (typeof value === 'number') return value;
   return NUMERIC_TEXT.test(value) ? Number(value) : undefined;
@@ -89,7 +80,7 @@ function valueMatches(value: Value, actual: string | number): boolean {
     case 'string':
       return matchesStringValue(value.text, String(actual));
     case 'regex':
-      return compiledRegex(value.source).test(String(actual));
+      return regexMatches(value.source, String(actual));
     case 'number':
       return numericValue(actual) === value.value;
   }
@@ -138,7 +129,7 @@ export function evaluateExpression(expression: Expression, event: JsonObject): b
 }
 
 function termAppears(term: Term, message: string): boolean {
-  return term.regex ? compiledRegex(term.text).test(message) : message.includes(term.text);
+  return term.regex ? regexMatches(term.text, message) : message.includes(term.text);
 }
 
 /**

@@ -17,6 +17,7 @@ import type {
   Value,
 } from './ast';
 import { selectorHasWildcard } from './ast';
+import { regexSyntaxProblem } from './regex';
 
 /** `filterPattern` is 0 to 1024 characters (PutMetricFilter, TestMetricFilter). */
 export const MAX_PATTERN_LENGTH = 1024;
@@ -74,6 +75,7 @@ function parseOrThrow(text: string): FilterPattern {
       'shorten it',
     );
   }
+  rejectLookalikes(text);
   const start = skipWhitespace(text, 0);
   if (text[start] === '{') return new JsonPatternParser(text, start).parse();
   if (text[start] === '[') return { kind: 'delimited', text };
@@ -86,8 +88,91 @@ function skipWhitespace(text: string, from: number): number {
   return i;
 }
 
+/**
+ * Characters that look like a space or like nothing: Unicode spaces, line and paragraph separators, format
+ * characters (zero-width, bidi controls, BOM) and control characters. AWS's pages show patterns separated by
+ * plain spaces, tabs and line breaks only and say nothing of other whitespace, so we accept those four and
+ * report any other one by name (outside double-quoted strings, where a character is literal content to match).
+ */
+const LOOKALIKE = /[\p{Zs}\p{Zl}\p{Zp}\p{Cf}\p{Cc}]/u;
+const SPACE_LIKE = /[\p{Zs}\p{Zl}\p{Zp}\v\f\u0085]/u;
+
+/** Unicode names of the look-alike characters met in pasted patterns. */
+const CHARACTER_NAMES: Record<number, string> = {
+  0x0b: 'LINE TABULATION',
+  0x0c: 'FORM FEED',
+  0x85: 'NEXT LINE',
+  0xa0: 'NO-BREAK SPACE',
+  0xad: 'SOFT HYPHEN',
+  0x1680: 'OGHAM SPACE MARK',
+  0x180e: 'MONGOLIAN VOWEL SEPARATOR',
+  0x2000: 'EN QUAD',
+  0x2001: 'EM QUAD',
+  0x2002: 'EN SPACE',
+  0x2003: 'EM SPACE',
+  0x2004: 'THREE-PER-EM SPACE',
+  0x2005: 'FOUR-PER-EM SPACE',
+  0x2006: 'SIX-PER-EM SPACE',
+  0x2007: 'FIGURE SPACE',
+  0x2008: 'PUNCTUATION SPACE',
+  0x2009: 'THIN SPACE',
+  0x200a: 'HAIR SPACE',
+  0x200b: 'ZERO WIDTH SPACE',
+  0x200c: 'ZERO WIDTH NON-JOINER',
+  0x200d: 'ZERO WIDTH JOINER',
+  0x200e: 'LEFT-TO-RIGHT MARK',
+  0x200f: 'RIGHT-TO-LEFT MARK',
+  0x2028: 'LINE SEPARATOR',
+  0x2029: 'PARAGRAPH SEPARATOR',
+  0x202a: 'LEFT-TO-RIGHT EMBEDDING',
+  0x202b: 'RIGHT-TO-LEFT EMBEDDING',
+  0x202c: 'POP DIRECTIONAL FORMATTING',
+  0x202d: 'LEFT-TO-RIGHT OVERRIDE',
+  0x202e: 'RIGHT-TO-LEFT OVERRIDE',
+  0x202f: 'NARROW NO-BREAK SPACE',
+  0x205f: 'MEDIUM MATHEMATICAL SPACE',
+  0x2060: 'WORD JOINER',
+  0x2066: 'LEFT-TO-RIGHT ISOLATE',
+  0x2067: 'RIGHT-TO-LEFT ISOLATE',
+  0x2068: 'FIRST STRONG ISOLATE',
+  0x2069: 'POP DIRECTIONAL ISOLATE',
+  0x3000: 'IDEOGRAPHIC SPACE',
+  0xfeff: 'ZERO WIDTH NO-BREAK SPACE',
+};
+
+function isLookalike(ch: string): boolean {
+  return !WHITESPACE.test(ch) && LOOKALIKE.test(ch);
+}
+
+/** "U+00A0 NO-BREAK SPACE"; the code point alone for characters without a name here. */
+function characterName(ch: string): string {
+  const code = ch.codePointAt(0)!;
+  const name = CHARACTER_NAMES[code];
+  return `U+${code.toString(16).toUpperCase().padStart(4, '0')}${name === undefined ? '' : ` ${name}`}`;
+}
+
 function describeChar(ch: string | undefined): string {
-  return ch === undefined ? 'the end of the pattern' : `'${ch}'`;
+  if (ch === undefined) return 'the end of the pattern';
+  return isLookalike(ch) ? characterName(ch) : `'${ch}'`;
+}
+
+/** Fails at the first look-alike space or invisible character outside a double-quoted string. */
+function rejectLookalikes(text: string): void {
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = String.fromCodePoint(text.codePointAt(i)!);
+    if (quoted && ch === '\\') {
+      i++;
+      continue;
+    }
+    if (ch === '"') quoted = !quoted;
+    if (quoted || !isLookalike(ch)) {
+      i += ch.length - 1; // past the second half of a surrogate pair
+      continue;
+    }
+    if (SPACE_LIKE.test(ch)) fail(i, `${characterName(ch)} is not a space CloudWatch Logs accepts`, 'type a plain space');
+    fail(i, `${characterName(ch)} is an invisible character CloudWatch Logs does not accept`, 'delete it');
+  }
 }
 
 function checkRegex(source: string, position: number): void {
@@ -109,10 +194,9 @@ function checkRegex(source: string, position: number): void {
       );
     }
   }
-  try {
-    new RegExp(source);
-  } catch {
-    fail(position, `%${source}% is not a valid regular expression`, 'check its brackets, braces and escapes');
+  const problem = regexSyntaxProblem(source);
+  if (problem !== undefined) {
+    fail(position, `%${source}% is not a valid regular expression (${problem})`, 'check its brackets, braces and escapes; a repeat count is at most 1000');
   }
 }
 

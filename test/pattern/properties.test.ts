@@ -12,6 +12,7 @@ import { matchesLogEvent } from '../../rule/pattern/evaluate';
 import { judgePattern, type JudgeOptions } from '../../rule/pattern/judge';
 import { parseFilterPattern } from '../../rule/pattern/parser';
 import { printCondition, printPattern } from '../../rule/pattern/printer';
+import { regexSyntaxProblem } from '../../rule/pattern/regex';
 import documented from '../fixtures/aws-documented-examples.json';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -21,13 +22,14 @@ import documented from '../fixtures/aws-documented-examples.json';
 /** Characters the parser allows between `%` signs (parser.ts, REGEX_CHAR). */
 const REGEX_CHARS = [...'ABCXYZabcxyz0123456789 :_#=@/;,-^$?[]{}|\\*+.'];
 
+/** Regexes both engines take: RE2 (the parser's and evaluator's) and RegExp (the reference evaluator's below). */
 function compiles(source: string): boolean {
   try {
     new RegExp(source);
-    return true;
   } catch {
     return false;
   }
+  return regexSyntaxProblem(source) === undefined;
 }
 
 function isJsonObject(value: JsonValue): value is JsonObject {

@@ -1,0 +1,46 @@
+/**
+ * The one place filter-pattern regular expressions are compiled, for the parser, the evaluator and the judge.
+ *
+ * They are compiled with RE2JS (a pure-JavaScript port of RE2), not with JavaScript's RegExp: V8's engine
+ * backtracks without a time limit, so a filter such as `%.*.*.*Q%` that anyone with logs:PutMetricFilter can
+ * create would stall an evaluation for minutes. RE2 matches in time linear in the input, as AWS's filter engine
+ * does (it is not backtracking either). RE2 also refuses repeat counts above 1000 (`x{1001}`), which bounds the
+ * strings the judge generates from a regex.
+ */
+import { RE2JS } from 're2js';
+
+/** Compiled regexes kept for reuse; a filter pattern holds at most two, so a small cache serves a whole run. */
+const CACHE_SIZE = 64;
+const cache = new Map<string, RE2JS>();
+
+/** Why RE2 refuses a regex, e.g. "invalid repeat count: `{10000000}`"; undefined when it compiles. */
+export function regexSyntaxProblem(source: string): string | undefined {
+  try {
+    filterRegex(source);
+    return undefined;
+  } catch (e) {
+    return (e instanceof Error ? e.message : String(e)).replace(/^error parsing regexp: /, '');
+  }
+}
+
+/** The compiled regex of a `%...%` value; throws when RE2 refuses it (the parser reports that first). */
+export function filterRegex(source: string): RE2JS {
+  let re = cache.get(source);
+  if (!re) {
+    re = RE2JS.compile(source);
+    // Evicts the oldest entry: a Map iterates in insertion order.
+    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    cache.set(source, re);
+  }
+  return re;
+}
+
+/** Whether the regex matches somewhere in `text` (unanchored unless the regex uses ^ or $, as AWS documents). */
+export function regexMatches(source: string, text: string): boolean {
+  return filterRegex(source).test(text);
+}
+
+/** How many regexes the cache holds, for the test that keeps it bounded. */
+export function cachedRegexCount(): number {
+  return cache.size;
+}
