@@ -3,6 +3,7 @@
  * An unknown name is refused rather than ignored, so that a typo cannot silently switch a check off.
  */
 import { STRICT_VERSIONS, isStrictVersion, type StrictVersion } from './pattern/cis';
+import { printable } from './text';
 
 export interface RuleParameters {
   /** Accept only the literal text of this CIS version (Security Hub parity). */
@@ -65,14 +66,14 @@ function parseBoolean(name: string, value: string): boolean {
   const v = value.trim().toLowerCase();
   if (v === 'true') return true;
   if (v === 'false') return false;
-  throw new ParameterError(`${name} must be true or false, not '${value}'`);
+  throw new ParameterError(`${name} must be true or false, not '${printable(value)}'`);
 }
 
 function parseRoleName(name: string, value: string): string | undefined {
   const v = value.trim();
   if (v === '') return undefined;
   if (!ROLE_NAME.test(v)) {
-    throw new ParameterError(`${name} must be an IAM role name (1-64 letters, digits and +=,.@_-, no path or ARN), not '${value}'`);
+    throw new ParameterError(`${name} must be an IAM role name (1-64 letters, digits and +=,.@_-, no path or ARN), not '${printable(value)}'`);
   }
   return v;
 }
@@ -85,9 +86,12 @@ export function parseRuleParameters(input: unknown): RuleParameters {
   if (input === undefined || input === null) return { ...DEFAULT_PARAMETERS };
   if (typeof input !== 'object' || Array.isArray(input)) throw new ParameterError('rule parameters must be a JSON object');
   const result: RuleParameters = { ...DEFAULT_PARAMETERS };
+  // Own keys only: `in` would also accept Object.prototype's names (constructor, toString, __proto__, ...), which
+  // JSON.parse turns into own properties of the decoded object. The result is built from fixed names, never from
+  // the input's keys, so no input can reach a prototype.
   for (const [name, raw] of Object.entries(input)) {
-    if (!(name in PARAMETER_DEFINITIONS)) {
-      throw new ParameterError(`unknown rule parameter '${name}'; known: ${Object.keys(PARAMETER_DEFINITIONS).join(', ')}`);
+    if (!Object.hasOwn(PARAMETER_DEFINITIONS, name)) {
+      throw new ParameterError(`unknown rule parameter '${printable(name)}'; known: ${Object.keys(PARAMETER_DEFINITIONS).join(', ')}`);
     }
     if (typeof raw !== 'string' && typeof raw !== 'boolean') throw new ParameterError(`${name} must be a string`);
     const value = String(raw);
@@ -95,7 +99,7 @@ export function parseRuleParameters(input: unknown): RuleParameters {
       case 'StrictPatternVersion': {
         const v = value.trim().toLowerCase();
         if (v === '') break;
-        if (!isStrictVersion(v)) throw new ParameterError(`StrictPatternVersion must be empty or one of ${STRICT_VERSIONS.join(', ')}, not '${value}'`);
+        if (!isStrictVersion(v)) throw new ParameterError(`StrictPatternVersion must be empty or one of ${STRICT_VERSIONS.join(', ')}, not '${printable(value)}'`);
         result.strictPatternVersion = v;
         break;
       }
@@ -127,7 +131,7 @@ export function parseRuleParametersJson(text: string | undefined): RuleParameter
   try {
     decoded = JSON.parse(text);
   } catch (e) {
-    throw new ParameterError(`ruleParameters is not valid JSON: ${(e as Error).message}`);
+    throw new ParameterError(`ruleParameters is not valid JSON: ${printable((e as Error).message, 200)}`);
   }
   return parseRuleParameters(decoded);
 }

@@ -43,6 +43,36 @@ describe('rule parameters', () => {
     expect(() => parseRuleParametersJson(text)).toThrow(message);
   });
 
+  // JSON.parse makes each of these an own property of the decoded object, so each must be seen and refused.
+  it.each(['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__'])('refuses %s, a name Object.prototype also has', (name) => {
+    expect(() => parseRuleParametersJson(`{"${name}":"true"}`)).toThrow(`unknown rule parameter '${name}'`);
+    expect(() => parseRuleParameters(Object.fromEntries([[name, 'true']]))).toThrow(`unknown rule parameter '${name}'`);
+  });
+
+  it('refuses a __proto__ object without polluting any prototype', () => {
+    expect(() => parseRuleParametersJson('{"__proto__":{"polluted":"yes"}}')).toThrow("unknown rule parameter '__proto__'");
+    expect(() => parseRuleParametersJson('{"AllowBroadFilterPattern":"false","__proto__":{"allowBroadFilterPattern":true}}')).toThrow(
+      "unknown rule parameter '__proto__'",
+    );
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(({} as Record<string, unknown>).allowBroadFilterPattern).toBeUndefined();
+  });
+
+  it('echoes at most about 100 characters of a bad value or name, with control and bidirectional characters shown', () => {
+    const huge = 'R'.repeat(1_000_000);
+    for (const text of [`{"ExecutionRoleName":"${huge}"}`, `{"StrictPatternVersion":"${huge}"}`, `{"AllowBroadFilterPattern":"${huge}"}`, `{"${huge}":"x"}`]) {
+      let message = '';
+      try {
+        parseRuleParametersJson(text);
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).toMatch(/R…'/);
+      expect(message.length).toBeLessThan(300);
+    }
+    expect(() => parseRuleParameters({ OrgTrailReadRoleName: 'Reader\u202e\nFAKE' })).toThrow("not 'Reader\\u{202E}\\u{000A}FAKE'");
+  });
+
   describe('parameters.json', () => {
     const optional = JSON.parse(rdk.Parameters.OptionalParameters) as Record<string, string>;
 
