@@ -5,6 +5,7 @@
  * evaluated again. `triggeredBy` only says what changed, for the logs.
  */
 import { parseRuleParametersJson, type RuleParameters } from './parameters';
+import { printable } from './text';
 
 export type MessageType =
   | 'ScheduledNotification'
@@ -55,8 +56,24 @@ export const TEST_MODE_RESULT_TOKEN = 'TESTMODE';
 const ACCOUNT_ID = /^\d{12}$/;
 /** IAM role ARN: partition, account, optional path (as in `role/aws-service-role/config.amazonaws.com/...`), name. */
 const ROLE_ARN = /^arn:(aws(?:-[a-z]+)*):iam::(\d{12}):role\/((?:[\w+=,.@-]+\/)*)([\w+=,.@-]{1,64})$/;
-/** ISO 8601 date-time with a zone, as Config writes it (`2016-02-17T01:36:34.043Z`). */
-const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})$/;
+/** ISO 8601 date-time with a zone, as Config writes it (`2016-02-17T01:36:34.043Z`): year, month, day, hour, minute, second, zone hours, zone minutes. */
+const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:Z|[+-](\d{2}):?(\d{2}))$/;
+
+/**
+ * The largest invokingEvent accepted, in UTF-8 bytes. AWS Config invokes the rule's Lambda asynchronously, and
+ * Lambda's Invoke API reference gives 1 MB as the most an asynchronous invocation can carry (256 KB before 2025),
+ * so a real invokingEvent, which is part of that payload, is smaller. Config itself sends a summary instead of any
+ * configuration item too large for an SNS notification (256 KB; "Example Oversized Configuration Item Change
+ * Notification" in the AWS Config developer guide).
+ */
+const MAX_INVOKING_EVENT_BYTES = 1024 * 1024;
+/**
+ * The deepest nesting of arrays and objects accepted in invokingEvent. The configuration items of the resources
+ * this rule is triggered by (trails with advanced event selectors, alarms with metric-math queries, topics) nest
+ * about ten levels deep; a hundred leaves room for any item while keeping every later walk over the parsed value
+ * (logging, serialising) far from the call-stack limit that a 100,000-deep array hits.
+ */
+const MAX_INVOKING_EVENT_DEPTH = 100;
 
 export interface RoleArn {
   partition: string;
@@ -79,16 +96,59 @@ function isRecord(value: unknown): value is JsonRecord {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A short, safe description of a bad value for error messages (only used for fields that hold no secret). */
+/**
+ * A short, safe description of a bad value for error messages (only used for fields that hold no secret): strings
+ * quoted, escaped and cut; objects and arrays only named, since serialising them could recurse without bound.
+ */
 function show(value: unknown): string {
   if (value === undefined) return 'nothing';
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
+  if (typeof value === 'string') return printable(JSON.stringify(value));
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object' && value !== null) return 'an object';
+  return printable(String(value));
+}
+
+/** Whether `text` nests arrays and objects more than `limit` deep (brackets inside strings do not count). */
+function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++; // skips the escaped character, which may be a quote
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '[' || c === '{') {
+      if (++depth > limit) return true;
+    } else if (c === ']' || c === '}') depth--;
   }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  return false;
+}
+
+/** Parses invokingEvent within the bounds of a real Config event, so that a hostile one gets the same clear error. */
+function parseInvokingEvent(text: string): unknown {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_INVOKING_EVENT_BYTES) {
+    throw new ConfigEventError(
+      `invokingEvent is ${bytes.toLocaleString('en-US')} bytes, more than an AWS Config event can carry (${MAX_INVOKING_EVENT_BYTES.toLocaleString('en-US')})`,
+    );
+  }
+  // Scanned before parsing, so that nothing is built from a hostile event.
+  if (nestsDeeperThan(text, MAX_INVOKING_EVENT_DEPTH)) {
+    throw new ConfigEventError(`invokingEvent nests arrays and objects deeper than ${MAX_INVOKING_EVENT_DEPTH} levels`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    // V8's message quotes the start of the text: escaped and cut like any echoed value.
+    throw new ConfigEventError(`invokingEvent is not valid JSON: ${printable((e as Error).message, 200)}`);
+  }
+}
+
+/** Days in a month (1-12) of the proleptic Gregorian calendar, as ISO 8601 counts them. */
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 
 function optionalString(record: JsonRecord, field: string): string | undefined {
@@ -110,11 +170,26 @@ function parseTimestamp(record: JsonRecord, field: string, path: string): Date {
   const value = record[field];
   if (value === undefined || value === null) throw new ConfigEventError(`${path} is missing`);
   // Strings only: a number would be ambiguous (seconds or milliseconds) and Config never sends one.
-  if (typeof value !== 'string' || !ISO_TIMESTAMP.test(value)) {
+  const parts = typeof value === 'string' ? ISO_TIMESTAMP.exec(value) : null;
+  if (typeof value !== 'string' || !parts) {
     throw new ConfigEventError(`${path} must be an ISO 8601 timestamp, got ${show(value)}`);
   }
+  // Each field in its range: new Date() rolls 2026-02-30 over to 2026-03-02 and 24:00 over to the next day, which
+  // would file the evaluation under another time than Config's.
+  const fields = parts.slice(1, 9).map((part) => Number(part ?? 0)); // no zone groups for Z
+  const [year = NaN, month = NaN, day = NaN, hour = NaN, minute = NaN, second = NaN, zoneHour = NaN, zoneMinute = NaN] = fields;
+  const valid =
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth(year, month) &&
+    hour <= 23 &&
+    minute <= 59 &&
+    second <= 59 &&
+    zoneHour <= 23 &&
+    zoneMinute <= 59;
   const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw new ConfigEventError(`${path} is not a valid date: ${show(value)}`);
+  if (!valid || Number.isNaN(date.getTime())) throw new ConfigEventError(`${path} is not a valid date: ${show(value)}`);
   return date;
 }
 
@@ -160,12 +235,7 @@ export function parseConfigEvent(event: unknown): ConfigRuleInvocation {
   if (typeof rawInvoking !== 'string') {
     throw new ConfigEventError(`invokingEvent must be a JSON string, got ${show(rawInvoking)}`);
   }
-  let invoking: unknown;
-  try {
-    invoking = JSON.parse(rawInvoking);
-  } catch (e) {
-    throw new ConfigEventError(`invokingEvent is not valid JSON: ${(e as Error).message}`);
-  }
+  const invoking = parseInvokingEvent(rawInvoking);
   if (!isRecord(invoking)) throw new ConfigEventError(`invokingEvent must encode a JSON object, got ${show(invoking)}`);
 
   const messageType = invoking.messageType;

@@ -206,6 +206,63 @@ describe('parseConfigEvent: malformed events', () => {
     expect((error as Error).message).not.toContain(TOKEN);
   });
 
+  const messageOf = (event: unknown): string => {
+    try {
+      parseConfigEvent(event);
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigEventError);
+      return (e as Error).message;
+    }
+    throw new Error('the event was accepted');
+  };
+
+  // new Date() rolls these over (2026-02-30 becomes 2026-03-02): OrderingTimestamp would silently be another day.
+  it.each([
+    ['notificationCreationTime on 30 February', { ...scheduled, notificationCreationTime: '2026-02-30T00:00:00Z' }, 'invokingEvent.notificationCreationTime'],
+    ['notificationCreationTime on 29 February of a common year', { ...scheduled, notificationCreationTime: '2023-02-29T12:00:00.000Z' }, 'invokingEvent.notificationCreationTime'],
+    ['notificationCreationTime on 31 April', { ...scheduled, notificationCreationTime: '2024-04-31T12:00:00+02:00' }, 'invokingEvent.notificationCreationTime'],
+    ['notificationCreationTime at 24:00', { ...scheduled, notificationCreationTime: '2024-05-13T24:00:00Z' }, 'invokingEvent.notificationCreationTime'],
+    ['notificationCreationTime with an offset of 25 hours', { ...scheduled, notificationCreationTime: '2024-05-13T10:00:00+25:00' }, 'invokingEvent.notificationCreationTime'],
+    ['configurationItemCaptureTime on 30 February', change({ ...alarmItem('OK', {}), configurationItemCaptureTime: '2024-02-30T09:12:44.310Z' }), 'invokingEvent.configurationItem.configurationItemCaptureTime'],
+    ['a summary capture time on 31 June', { ...oversized, configurationItemSummary: { ...oversized.configurationItemSummary, configurationItemCaptureTime: '2024-06-31T10:01:16.261Z' } }, 'invokingEvent.configurationItemSummary.configurationItemCaptureTime'],
+  ])('refuses %s, naming the field', (_name, invoking, field) => {
+    expect(messageOf(envelope(invoking))).toMatch(new RegExp(`^${field.replace(/\./g, '\\.')} is not a valid date: "`));
+  });
+
+  it('accepts 29 February of a leap year and offsets other than Z', () => {
+    expect(parseConfigEvent(envelope({ ...scheduled, notificationCreationTime: '2024-02-29T23:59:59.999Z' })).orderingTimestamp).toEqual(new Date('2024-02-29T23:59:59.999Z'));
+    expect(parseConfigEvent(envelope({ ...scheduled, notificationCreationTime: '2024-03-01T01:00:00+0100' })).orderingTimestamp).toEqual(new Date('2024-03-01T00:00:00Z'));
+  });
+
+  // Deep nesting once escaped as a RangeError (stack overflow) while the error message was being built.
+  it.each([
+    ['100,000 nested arrays', '['.repeat(100_000) + ']'.repeat(100_000)],
+    ['100,000 unclosed arrays', '['.repeat(100_000)],
+    ['a deep configurationItem', `{"messageType":"ConfigurationItemChangeNotification","configurationItem":${'['.repeat(100_000)}${']'.repeat(100_000)}}`],
+    ['a deep configuration inside the item', JSON.stringify(change(alarmItem('OK', 'DEEP'))).replace('"DEEP"', '{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000))],
+  ])('refuses an invokingEvent of %s as a malformed event', (_name, invokingEvent) => {
+    expect(messageOf(envelope(scheduled, { invokingEvent }))).toMatch(/^invokingEvent (is not valid JSON|nests arrays and objects deeper than 100 levels)/);
+  });
+
+  it('accepts the nesting a real configuration item has', () => {
+    const nested = { eventSelectors: [{ dataResources: [{ type: 'AWS::S3::Object', values: ['arn:aws:s3'] }] }], advanced: [{ fieldSelectors: [{ field: 'eventCategory', equals: ['Management'] }] }] };
+    expect(parseConfigEvent(envelope(change(alarmItem('OK', nested)))).triggeredBy?.status).toBe('OK');
+  });
+
+  it('refuses an invokingEvent over 1 MB, the most Lambda takes for an asynchronous invocation', () => {
+    const item = alarmItem('OK', { padding: 'x'.repeat(1024 * 1024) });
+    expect(messageOf(envelope(change(item)))).toMatch(/^invokingEvent is 1,0\d\d,\d{3} bytes, more than an AWS Config event can carry \(1,048,576\)/);
+  });
+
+  it('echoes at most about 100 characters of a bad field, with control and bidirectional characters shown', () => {
+    const huge = messageOf(envelope(scheduled, { accountId: '1'.repeat(1_000_000) }));
+    expect(huge.length).toBeLessThan(200);
+    expect(huge).toMatch(/^accountId must be a 12-digit AWS account id, got "1+…$/);
+    expect(messageOf(envelope(scheduled, { accountId: '\u202e210987654321' }))).toBe('accountId must be a 12-digit AWS account id, got "\\u{202E}210987654321"');
+    expect(messageOf(envelope(scheduled, { invokingEvent: 'x\u202e\u0007' + 'y'.repeat(1_000_000) }))).not.toMatch(/[\u202e\u0007]/);
+    expect(messageOf(envelope({ ...scheduled, messageType: 'Scheduled\nNotification' }))).toContain('got "Scheduled\\nNotification"');
+  });
+
   it.each([
     ['not JSON', '{AllowBroadFilterPattern: true}', /^ruleParameters is not valid JSON/],
     ['unknown parameter', '{"AllowBroad":"true"}', /^unknown rule parameter 'AllowBroad'/],
