@@ -188,13 +188,14 @@ describe('account-rule.yaml', () => {
   });
 
   describe('the automation role', () => {
-    it('carries deploy/iam/remediation-policy.json exactly, and nothing else', () => {
+    it('carries deploy/iam/remediation-policy.json (its actions; resources in security.test.ts), and nothing else', () => {
       expect(listItems(props(t.Resources.RemediationRole!).Policies)).toHaveLength(1);
-      expect(policyDocument(t, 'RemediationRole', 'RemediateUnauthorizedApiCallsMonitoring')).toEqual(remediationPolicy);
+      const document = policyDocument(t, 'RemediationRole', 'RemediateUnauthorizedApiCallsMonitoring') as { Statement: { Action: string[] }[] };
+      expect(document.Statement.map((s) => s.Action)).toEqual(remediationPolicy.Statement.map((s) => s.Action));
       expect(props(t.Resources.RemediationRole!).ManagedPolicyArns).toBeUndefined();
     });
 
-    it('is trusted by Systems Manager for automations of this account only', () => {
+    it('is trusted by Systems Manager for automations of this account and Region only', () => {
       expect(trustStatements(t).filter((s) => s.role === 'RemediationRole').map((s) => s.statement)).toEqual([
         {
           Effect: 'Allow',
@@ -202,7 +203,7 @@ describe('account-rule.yaml', () => {
           Action: 'sts:AssumeRole',
           Condition: {
             StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
-            ArnLike: { 'aws:SourceArn': { 'Fn::Sub': 'arn:${AWS::Partition}:ssm:*:${AWS::AccountId}:automation-execution/*' } },
+            ArnLike: { 'aws:SourceArn': { 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:automation-execution/*' } },
           },
         },
       ]);

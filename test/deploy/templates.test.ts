@@ -175,11 +175,8 @@ describe.each(FILES)('%s', (file) => {
       if (!isObject(principal)) throw new Error(`${role}: Principal is not a mapping`);
       const condition = isObject(statement.Condition) ? statement.Condition : {};
       const equals = isObject(condition.StringEquals) ? condition.StringEquals : {};
-      if (principal.Service === 'lambda.amazonaws.com') {
-        // A function's own execution role: Lambda assumes it for that function only; no condition applies.
-        expect(Object.keys(principal)).toEqual(['Service']);
-      } else if (principal.Service !== undefined) {
-        expect({ role, principal }).toEqual({ role, principal: { Service: expect.stringMatching(/^(ssm|config)\.amazonaws\.com$/) } });
+      if (principal.Service !== undefined) {
+        expect({ role, principal }).toEqual({ role, principal: { Service: expect.stringMatching(/^(lambda|ssm|config)\.amazonaws\.com$/) } });
         expect({ role, sourceAccount: equals['aws:SourceAccount'] }).toEqual({ role, sourceAccount: { Ref: 'AWS::AccountId' } });
       } else {
         expect({ role, keys: Object.keys(principal) }).toEqual({ role, keys: ['AWS'] });
