@@ -12,6 +12,7 @@ import { evaluateAccount } from './evaluate-account';
 import { ParameterError, parseRuleParameters } from './parameters';
 import { putEvaluations } from './publish';
 import type { Fetched } from './snapshot';
+import { escapeUnsafe, printable } from './text';
 
 export interface EvaluateDependencies {
   /** The region the SDK resolves without --region (AWS_REGION, the profile's region, ...). */
@@ -47,13 +48,15 @@ export class EvaluateUsageError extends Error {}
 export class CouldNotRunError extends Error {}
 
 function parseParams(params: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const p of params) {
-    const eq = p.indexOf('=');
-    if (eq <= 0) throw new EvaluateUsageError(`--param takes Key=Value, not '${p}'`);
-    out[p.slice(0, eq)] = p.slice(eq + 1);
-  }
-  return out;
+  // Object.fromEntries defines own properties: `__proto__=x` stays a key, refused as unknown, instead of being
+  // assigned to the prototype and silently dropped.
+  return Object.fromEntries(
+    params.map((p) => {
+      const eq = p.indexOf('=');
+      if (eq <= 0) throw new EvaluateUsageError(`--param takes Key=Value, not '${printable(p)}'`);
+      return [p.slice(0, eq), p.slice(eq + 1)];
+    }),
+  );
 }
 
 export async function runEvaluate(options: EvaluateOptions, deps: EvaluateDependencies, out: (text: string) => void): Promise<number> {
@@ -80,7 +83,8 @@ export async function runEvaluate(options: EvaluateOptions, deps: EvaluateDepend
     Annotation: decision.annotation,
   };
   if (options.format === 'json') out(JSON.stringify([evaluation], null, 2) + '\n');
-  else out(`${accountId}  ${region}  ${decision.complianceType}  ${decision.annotation}\n`);
+  // The region may come from the command line or a profile: escaped like the annotation's names.
+  else out(`${escapeUnsafe(`${accountId}  ${region}  ${decision.complianceType}  ${decision.annotation}`)}\n`);
   if (options.publish && options.resultToken) {
     const toPublish: Evaluation = { ...evaluation, OrderingTimestamp: new Date() };
     try {

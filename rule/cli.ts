@@ -15,6 +15,7 @@ import { parseFilterPattern } from './pattern/parser';
 import { CouldNotRunError, EvaluateUsageError, runEvaluate, sdkDependencies, type EvaluateDependencies } from './cli-evaluate';
 import { PARAMETER_DEFINITIONS } from './parameters';
 import { SAMPLE_FILTERS } from './sample-filters';
+import { escapeUnsafe, printable } from './text';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -23,6 +24,19 @@ export interface CliIo {
   readStdin: () => Promise<string>;
   /** Whether stdout is a terminal (colour is used only then). */
   isTty: boolean;
+  /** Whether an unexpected error is printed with its stack trace (bin.ts: the DEBUG environment variable is set). */
+  debug?: boolean;
+}
+
+/** Exit status of an unexpected error: a bug, or output that could not be written, rather than a verdict or a usage error. */
+export const UNEXPECTED_ERROR_STATUS = 3;
+
+/** One line naming an unexpected error; its stack trace too in debug mode. */
+export function describeUnexpectedError(error: unknown, debug: boolean): string {
+  const what = error instanceof Error ? `${printable(error.name, 50)}: ${printable(error.message, 300)}` : `throw of a ${typeof error}`;
+  const line = `error: unexpected ${what}; this is a bug`;
+  if (debug && error instanceof Error && error.stack !== undefined) return `${line}\n${error.stack}\n`;
+  return `${line} (set DEBUG=1 for details)\n`;
 }
 
 export const USAGE = `Usage:
@@ -34,7 +48,7 @@ export const USAGE = `Usage:
       --events FILE   also test the pattern against a JSON array of log events (an object is a JSON event,
                       a string a raw message), as 'aws logs test-metric-filter' does; - reads standard input
       --format        text (default) or json: {"valid","accepted","reason","counterexample"[,"matches"]}
-      Exit status: 0 accepted, 1 rejected or invalid, 2 usage error.
+      Exit status: 0 accepted, 1 rejected or invalid, 2 usage error, 3 unexpected error.
   unauthorized-api-calls-monitored evaluate [--region R] [--param Key=Value ...] [--format text|json]
                                    [--publish --result-token T]
       Evaluate the account behind the standard AWS credential chain (AWS_PROFILE, AWS_REGION,
@@ -42,7 +56,7 @@ export const USAGE = `Usage:
       {ComplianceResourceType, ComplianceResourceId, ComplianceType, Annotation}.
       --param         a rule parameter: ${Object.keys(PARAMETER_DEFINITIONS).join(', ')}
       --publish       write the evaluation to AWS Config with the given result token (TESTMODE: validate only)
-      Exit status: 0 compliant, 1 non-compliant or not applicable, 2 could not run.
+      Exit status: 0 compliant, 1 non-compliant or not applicable, 2 could not run, 3 unexpected error.
   unauthorized-api-calls-monitored sample
       Judge the bundled sample metric filters (patterns found in real accounts) and print a table.`;
 
@@ -58,17 +72,20 @@ export async function runCli(argv: string[], io: CliIo, aws: EvaluateDependencie
       io.stdout(USAGE + '\n');
       return 0;
     }
-    throw new UsageError(command === undefined ? 'a command is required' : `unknown command '${command}'`);
+    throw new UsageError(command === undefined ? 'a command is required' : `unknown command '${printable(command)}'`);
   } catch (e) {
+    // Values from the command line are cut where messages are built; what else a message holds (AWS's own error
+    // messages) is escaped and bounded here.
     if (e instanceof UsageError || e instanceof EvaluateUsageError) {
-      io.stderr(`error: ${e.message}\n\n${USAGE}\n`);
+      io.stderr(`error: ${printable(e.message, 1000)}\n\n${USAGE}\n`);
       return 2;
     }
     if (e instanceof CouldNotRunError) {
-      io.stderr(`error: ${e.message}\n`);
+      io.stderr(`error: ${printable(e.message, 1000)}\n`);
       return 2;
     }
-    throw e;
+    io.stderr(describeUnexpectedError(e, io.debug ?? false));
+    return UNEXPECTED_ERROR_STATUS;
   }
 }
 
@@ -87,7 +104,7 @@ async function evaluateCommand(args: string[], io: CliIo, aws: EvaluateDependenc
     }),
   );
   if (positionals.length > 0) throw new UsageError(`'evaluate' takes no arguments, only options`);
-  if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not '${values.format}'`);
+  if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not '${printable(values.format)}'`);
   return runEvaluate(
     {
       params: values.param,
@@ -106,8 +123,19 @@ function parseArguments<T>(parse: () => T): T {
   try {
     return parse();
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    // Node's message quotes the option, possibly twice: cut as a whole.
+    throw new UsageError(printable((e as Error).message, 300));
   }
+}
+
+/**
+ * JSON text in which every character escapeUnsafe would escape is a JSON `\\u` escape (JSON.stringify escapes only
+ * C0 controls): nothing printed reorders or hides the output, and the text parses to the same value.
+ */
+function jsonText(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/[^\u0000-\u007e]/g, (ch) =>
+    escapeUnsafe(ch) === ch ? ch : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 async function readEvents(source: string, io: CliIo): Promise<LogEvent[]> {
@@ -115,13 +143,14 @@ async function readEvents(source: string, io: CliIo): Promise<LogEvent[]> {
   try {
     text = source === '-' ? await io.readStdin() : await io.readFile(source);
   } catch (e) {
-    throw new UsageError(`cannot read events from ${source}: ${(e as Error).message}`);
+    // The system's message repeats the path: cut as a whole.
+    throw new UsageError(`cannot read events from ${printable(source)}: ${printable((e as Error).message, 200)}`);
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`events in ${source === '-' ? 'standard input' : source} are not valid JSON: ${(e as Error).message}`);
+    throw new UsageError(`events in ${source === '-' ? 'standard input' : printable(source)} are not valid JSON: ${printable((e as Error).message, 200)}`);
   }
   if (!Array.isArray(parsed)) throw new UsageError('events must be a JSON array of log events');
   return parsed.map((event: unknown, i) => {
@@ -148,10 +177,10 @@ async function patternCommand(args: string[], io: CliIo): Promise<number> {
     throw new UsageError(positionals.length === 0 ? 'the pattern is missing' : 'give the pattern as one argument, in single quotes');
   }
   const text = positionals[0]!;
-  if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not '${values.format}'`);
+  if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not '${printable(values.format)}'`);
   const options: JudgeOptions = { ceiling: !values['allow-broad'] };
   if (values.strict !== undefined) {
-    if (!isStrictVersion(values.strict)) throw new UsageError(`--strict must be one of ${STRICT_VERSIONS.join(', ')}, not '${values.strict}'`);
+    if (!isStrictVersion(values.strict)) throw new UsageError(`--strict must be one of ${STRICT_VERSIONS.join(', ')}, not '${printable(values.strict)}'`);
     options.strict = values.strict;
   }
   const events = values.events === undefined ? undefined : await readEvents(values.events, io);
@@ -164,7 +193,7 @@ async function patternCommand(args: string[], io: CliIo): Promise<number> {
 
   if (values.format === 'json') {
     const { valid, accepted, reason, counterexample } = verdict;
-    io.stdout(JSON.stringify(matches ? { valid, accepted, reason, counterexample, matches } : { valid, accepted, reason, counterexample }, null, 2) + '\n');
+    io.stdout(jsonText(matches ? { valid, accepted, reason, counterexample, matches } : { valid, accepted, reason, counterexample }) + '\n');
   } else {
     io.stdout(formatVerdict(verdict, io.isTty) + '\n');
     if (matches) matches.forEach((m, i) => io.stdout(`event ${i + 1}: ${m ? 'match' : 'no match'}\n`));
@@ -179,8 +208,9 @@ function paint(text: string, colour: 'green' | 'red', on: boolean): string {
 
 export function formatVerdict(verdict: Verdict, colour = false): string {
   const head = verdict.accepted ? paint('ACCEPTED', 'green', colour) : paint(verdict.valid ? 'REJECTED' : 'INVALID', 'red', colour);
-  const lines = [`${head}  ${verdict.reason}`];
-  if (verdict.counterexample) lines.push('counterexample:', JSON.stringify(verdict.counterexample, null, 2));
+  // The reason and the counterexample quote the pattern, which may come from anyone who can write metric filters.
+  const lines = [`${head}  ${escapeUnsafe(verdict.reason)}`];
+  if (verdict.counterexample) lines.push('counterexample:', jsonText(verdict.counterexample));
   return lines.join('\n');
 }
 

@@ -9,7 +9,13 @@ import { ACCOUNT_ID, accountIn, compliantWorld, type World } from '../support/wo
 const config = mockClient(ConfigServiceClient);
 beforeEach(() => config.reset());
 
-async function run(argv: string[], world: World = compliantWorld(), region: string | null = 'us-east-1', reader?: Awaited<ReturnType<EvaluateDependencies['createReader']>>) {
+async function run(
+  argv: string[],
+  world: World = compliantWorld(),
+  region: string | null = 'us-east-1',
+  reader?: Awaited<ReturnType<EvaluateDependencies['createReader']>> | Error,
+  debug = false,
+) {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
@@ -18,10 +24,14 @@ async function run(argv: string[], world: World = compliantWorld(), region: stri
     readFile: async () => '',
     readStdin: async () => '',
     isTty: false,
+    debug,
   };
   const aws: EvaluateDependencies = {
     defaultRegion: async () => region ?? undefined,
-    createReader: async () => reader ?? { ok: true, value: new FakeAwsReader(world, ACCOUNT_ID) },
+    createReader: async () => {
+      if (reader instanceof Error) throw reader;
+      return reader ?? { ok: true, value: new FakeAwsReader(world, ACCOUNT_ID) };
+    },
     configClient: (r) => new ConfigServiceClient({ region: r, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } }),
   };
   const code = await runCli(['evaluate', ...argv], io, aws);
@@ -98,5 +108,38 @@ describe('evaluate command', () => {
     expect(stderr).toBe(
       'error: cannot identify the account: sts:GetCallerIdentity on caller identity in us-east-1 failed (InvalidClientTokenId): The security token included in the request is invalid.\n',
     );
+  });
+
+  // Exit 2 means the command could not run as asked; a bug is something else, and says so in one line.
+  it('exits 3 on an unexpected error, with one line and no stack trace', async () => {
+    const bug = new TypeError("Cannot read properties of undefined (reading 'TrailList')");
+    const { code, stdout, stderr } = await run([], compliantWorld(), 'us-east-1', bug);
+    expect(code).toBe(3);
+    expect(stdout).toBe('');
+    expect(stderr).toBe("error: unexpected TypeError: Cannot read properties of undefined (reading 'TrailList'); this is a bug (set DEBUG=1 for details)\n");
+  });
+
+  it('adds the stack trace of an unexpected error in debug mode', async () => {
+    const { code, stderr } = await run([], compliantWorld(), 'us-east-1', new TypeError('boom'), true);
+    expect(code).toBe(3);
+    expect(stderr).toMatch(/^error: unexpected TypeError: boom; this is a bug\nTypeError: boom\n {4}at /);
+  });
+
+  it('refuses --param __proto__=... as an unknown parameter rather than dropping it', async () => {
+    const { code, stderr } = await run(['--param', '__proto__=true']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^error: unknown rule parameter '__proto__'/);
+  });
+
+  it('cuts what it echoes of a bad --param', async () => {
+    const { code, stderr } = await run(['--param', 'p'.repeat(1_000_000)]);
+    expect(code).toBe(2);
+    expect(stderr.split('\n')[0]!.length).toBeLessThan(200);
+    expect(stderr).toMatch(/^error: --param takes Key=Value, not 'p+…'\n/);
+  });
+
+  it('shows control and bidirectional characters of the region as escapes in text output', async () => {
+    const { stdout } = await run(['--region', 'us-east-1\u202e\u001b[31m']);
+    expect(stdout).toMatch(/^111122223333 {2}us-east-1\\u\{202E\}\\u\{001B\}\[31m {2}COMPLIANT {2}/);
   });
 });

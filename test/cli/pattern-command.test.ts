@@ -121,6 +121,49 @@ describe('pattern command', () => {
   });
 });
 
+describe('what the command line echoes', () => {
+  // U+061C ARABIC LETTER MARK is accepted by CloudWatch Logs inside a value, and so reaches the reason and the
+  // counterexample; printed raw it would reorder what a reader sees.
+  const pattern = '{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") || $.eventName = "\u061cx" }';
+  const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069]/;
+
+  it('shows control and bidirectional characters from the pattern as escapes in text output', async () => {
+    const { code, stdout } = await run(['pattern', pattern]);
+    expect(code).toBe(1);
+    expect(stdout).not.toMatch(UNSAFE);
+    expect(stdout).toContain('succeeding (no errorCode) from 203.0.113.12 matches through $.eventName = "\\u{061C}x"');
+  });
+
+  it('prints JSON whose text carries no such character and whose values are unchanged', async () => {
+    const { stdout } = await run(['pattern', pattern, '--format', 'json']);
+    expect(stdout).not.toMatch(UNSAFE);
+    const out = JSON.parse(stdout);
+    expect(out.counterexample.eventName).toBe('\u061cx');
+    expect(out.reason).toContain('$.eventName = "\u061cx"');
+  });
+
+  const huge = 'q'.repeat(1_000_000);
+  it.each([
+    ['an unknown command', [huge]],
+    ['a bad --format', ['pattern', 'x', '--format', huge]],
+    ['a bad --strict', ['pattern', 'x', '--strict', huge]],
+    ['an unknown option', ['pattern', 'x', `--${huge}`]],
+    ['a missing events file', ['pattern', 'x', '--events', huge]],
+  ])('cuts what it echoes of %s', async (_what, argv) => {
+    const { code, stderr } = await run(argv);
+    expect(code).toBe(2);
+    expect(stderr.split('\n')[0]!.length).toBeLessThan(600);
+    expect(stderr).toContain('qqq…');
+  });
+
+  it('shows control and bidirectional characters of an echoed option as escapes', async () => {
+    const { code, stderr } = await run(['pattern', 'x', '--format', 'json\u202e\u001b[2J']);
+    expect(code).toBe(2);
+    expect(stderr).not.toMatch(UNSAFE);
+    expect(stderr).toContain("--format must be text or json, not 'json\\u{202E}\\u{001B}[2J'");
+  });
+});
+
 describe('sample command', () => {
   it('judges every bundled sample filter and summarises', async () => {
     const { code, stdout } = await run(['sample']);
