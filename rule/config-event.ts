@@ -83,11 +83,16 @@ export interface RoleArn {
   name: string;
 }
 
+/** IAM's limit on a role's path (CreateRole `Path`: 1-512 characters), which bounds a role ARN. */
+const MAX_ROLE_PATH_LENGTH = 512;
+
 /** Splits an IAM role ARN; undefined when it is not one. */
 export function parseRoleArn(arn: string): RoleArn | undefined {
   const m = ROLE_ARN.exec(arn);
   if (!m) return undefined;
-  return { partition: m[1]!, accountId: m[2]!, path: `/${m[3]!}`, name: m[4]! };
+  const path = `/${m[3]!}`;
+  if (path.length > MAX_ROLE_PATH_LENGTH) return undefined;
+  return { partition: m[1]!, accountId: m[2]!, path, name: m[4]! };
 }
 
 type JsonRecord = Record<string, unknown>;

@@ -254,6 +254,14 @@ describe('parseConfigEvent: malformed events', () => {
     expect(messageOf(envelope(change(item)))).toMatch(/^invokingEvent is 1,0\d\d,\d{3} bytes, more than an AWS Config event can carry \(1,048,576\)/);
   });
 
+  it('refuses an executionRoleArn whose path is longer than the 512 characters IAM allows, echoing little of it', () => {
+    const path = 'p/'.repeat(256);
+    expect(parseConfigEvent(envelope(scheduled, { executionRoleArn: `arn:aws:iam::${ACCOUNT}:role/${path.slice(2)}config-role` })).executionRoleArn).toContain('config-role');
+    const message = messageOf(envelope(scheduled, { executionRoleArn: `arn:aws:iam::${ACCOUNT}:role/${path.repeat(1000)}config-role` }));
+    expect(message).toMatch(/^executionRoleArn must be an IAM role ARN/);
+    expect(message.length).toBeLessThan(250);
+  });
+
   it('echoes at most about 100 characters of a bad field, with control and bidirectional characters shown', () => {
     const huge = messageOf(envelope(scheduled, { accountId: '1'.repeat(1_000_000) }));
     expect(huge.length).toBeLessThan(200);
