@@ -22,15 +22,26 @@ import { CLOUDTRAIL_FIELDS, SAMPLE_RECORDS } from './cloudtrail';
 import { evaluateExpression, matchesLogEvent, type JsonObject } from './evaluate';
 import { formatPatternError, parseFilterPattern } from './parser';
 import { printExpression, printSelector } from './printer';
-import { RecordSpace, SEARCH_STEP_LIMIT, type Requirement, type SearchResult } from './search';
+import {
+  MAX_ARRAY_INDEX,
+  RecordSpace,
+  SEARCH_WORK_LIMIT,
+  SearchWork,
+  unmodelledIndex,
+  type GaveUpReason,
+  type Requirement,
+  type SearchResult,
+} from './search';
 
 export interface JudgeOptions {
   /** Reject patterns that match successful calls. Default true. */
   ceiling?: boolean;
   /** Accept only the literal text of this CIS version, whitespace aside. */
   strict?: StrictVersion;
-  /** Search steps per question before the judge gives up and rejects as not verified. Default SEARCH_STEP_LIMIT. */
-  stepLimit?: number;
+  /** Work (condition evaluations) the judgement may spend before it rejects as not verified. Default SEARCH_WORK_LIMIT. */
+  workLimit?: number;
+  /** The evaluation's time budget, asked every few hundred search steps: when true the judge stops, not verified. */
+  expired?: () => boolean;
 }
 
 export interface Verdict {
@@ -47,6 +58,12 @@ export interface Verdict {
   counterexampleShows: 'missed unauthorized call' | 'matched successful call' | null;
   /** CIS versions whose pattern matches exactly the same records (only for valid JSON patterns). */
   sameMatchesAs: CisVersion[];
+  /**
+   * Set when the judge could not decide and rejected the pattern as not verified: 'complexity' when the pattern
+   * needs more work than the judge's limit (or names what the judge does not model), 'time' when the evaluation's
+   * time budget ran out. Absent on decided verdicts.
+   */
+  unverified?: GaveUpReason;
 }
 
 function parsedExpression(text: string): Expression {
@@ -86,11 +103,30 @@ function briefRecord(record: JsonObject): string {
   return `${String(record.eventName)}, ${typeof record.errorCode === 'string' ? record.errorCode : 'no errorCode'}`;
 }
 
-function gaveUpAfter(limit: number): Verdict {
-  return rejected(
-    `not verified: the pattern needs more than ${limit.toLocaleString('en-US')} cases to check, so it cannot be shown to catch unauthorized calls; simplify it or use the CIS pattern`,
-    'is too complex to verify; use the CIS pattern',
-    NO_EVIDENCE,
+function notVerified(why: GaveUpReason, reason: string, summary: string): Verdict {
+  return { ...rejected(`not verified: ${reason}`, summary, NO_EVIDENCE), unverified: why };
+}
+
+function gaveUp(why: GaveUpReason, limit: number): Verdict {
+  return why === 'time'
+    ? notVerified(
+        'time',
+        "ran out of the evaluation's time budget before it could be shown to catch unauthorized calls; evaluate again, or use the CIS pattern",
+        "was not verified: ran out of the evaluation's time budget",
+      )
+    : notVerified(
+        'complexity',
+        `the pattern needs more than ${limit.toLocaleString('en-US')} condition evaluations to check, so it cannot be shown to catch unauthorized calls; simplify it or use the CIS pattern`,
+        'is too complex to verify; use the CIS pattern',
+      );
+}
+
+/** A pattern naming an array element the search does not model can be rejected with a record, never accepted. */
+function beyondModelledIndex(index: number): Verdict {
+  return notVerified(
+    'complexity',
+    `it tests array element [${index}], beyond the first ${MAX_ARRAY_INDEX + 1} elements the judge models in a CloudTrail record, so it cannot be shown to catch unauthorized calls; use the CIS pattern`,
+    `tests array element [${index}], beyond what the judge models; use the CIS pattern`,
   );
 }
 
@@ -154,14 +190,16 @@ function judgeTerms(pattern: Extract<FilterPattern, { kind: 'terms' }>, ceiling:
   );
 }
 
-function judgeSemantics(expression: Expression, ceiling: boolean, stepLimit: number): Verdict {
-  const space = new RecordSpace([expression, FLOOR, NO_ERROR_CODE], stepLimit);
-  const gaveUp = (): Verdict => gaveUpAfter(stepLimit);
+function judgeSemantics(expression: Expression, ceiling: boolean, work: SearchWork): Verdict {
+  const space = new RecordSpace([expression, FLOOR, NO_ERROR_CODE], work);
   const asks = (...requirements: Requirement[]): SearchResult => space.find(requirements);
+  // Records found are real even where the search treats far array elements as absent; "none" is not.
+  const unmodelled = unmodelledIndex(expression);
 
   const any = asks({ expression, expected: true });
-  if (any.kind === 'gaveUp') return gaveUp();
+  if (any.kind === 'gaveUp') return gaveUp(any.why, work.limit);
   if (any.kind === 'none') {
+    if (unmodelled !== undefined) return beyondModelledIndex(unmodelled);
     const hint = caseHint(expression) ?? 'use the CIS pattern';
     return rejected(
       `never matches: no CloudTrail record satisfies all of its conditions, so its alarm can never fire (it misses ${describeRecord(SAMPLE_RECORDS[0]!)}); ${hint}`,
@@ -171,7 +209,7 @@ function judgeSemantics(expression: Expression, ceiling: boolean, stepLimit: num
   }
 
   const successful = asks({ expression: NO_ERROR_CODE, expected: true }, { expression, expected: true });
-  if (successful.kind === 'gaveUp') return gaveUp();
+  if (successful.kind === 'gaveUp') return gaveUp(successful.why, work.limit);
   if (ceiling && successful.kind === 'found') {
     const branch = matchingBranch(expression, successful.record);
     const via = branch ? ` through ${branch}` : '';
@@ -183,7 +221,7 @@ function judgeSemantics(expression: Expression, ceiling: boolean, stepLimit: num
   }
 
   const missed = asks({ expression: FLOOR, expected: true }, { expression, expected: false });
-  if (missed.kind === 'gaveUp') return gaveUp();
+  if (missed.kind === 'gaveUp') return gaveUp(missed.why, work.limit);
   if (missed.kind === 'found') {
     const hint = caseHint(expression) ?? wildcardHint(expression, missed.record) ?? 'use the CIS pattern';
     return rejected(
@@ -192,9 +230,11 @@ function judgeSemantics(expression: Expression, ceiling: boolean, stepLimit: num
       missedCall(missed.record),
     );
   }
+  if (unmodelled !== undefined) return beyondModelledIndex(unmodelled);
 
+  // Spends what is left of the same budget: a search given up here only leaves a version out of the list.
   const sameMatchesAs = CIS_EXPRESSIONS.filter(({ expression: cis }) => {
-    const pair = new RecordSpace([expression, cis], stepLimit);
+    const pair = new RecordSpace([expression, cis], work);
     const differ = (a: boolean): SearchResult =>
       pair.find([
         { expression, expected: a },
@@ -244,7 +284,7 @@ export function judgePattern(text: string, options: JudgeOptions = {}): Verdict 
       verdict = judgeTerms(pattern, ceiling);
       break;
     case 'json':
-      verdict = judgeSemantics(pattern.expression, ceiling, options.stepLimit ?? SEARCH_STEP_LIMIT);
+      verdict = judgeSemantics(pattern.expression, ceiling, new SearchWork(options.workLimit ?? SEARCH_WORK_LIMIT, options.expired));
       break;
   }
   return applyStrictMode(verdict, text, options.strict);

@@ -17,7 +17,7 @@ import type {
   Value,
 } from './ast';
 import { selectorHasWildcard } from './ast';
-import { regexSyntaxProblem } from './regex';
+import { MAX_REGEX_REPETITIONS, regexSyntaxProblem, repetitionsOf } from './regex';
 
 /** `filterPattern` is 0 to 1024 characters (PutMetricFilter, TestMetricFilter). */
 export const MAX_PATTERN_LENGTH = 1024;
@@ -194,9 +194,18 @@ function checkRegex(source: string, position: number): void {
       );
     }
   }
+  // Checked before compiling: RE2 compiles each repetition into its own instructions.
+  const repetitions = repetitionsOf(source);
+  if (repetitions > MAX_REGEX_REPETITIONS) {
+    fail(
+      position,
+      `%${source}% repeats items ${repetitions} times in all, more than the ${MAX_REGEX_REPETITIONS} this tool can check`,
+      'use smaller repeat counts, or + and * instead',
+    );
+  }
   const problem = regexSyntaxProblem(source);
   if (problem !== undefined) {
-    fail(position, `%${source}% is not a valid regular expression (${problem})`, 'check its brackets, braces and escapes; a repeat count is at most 1000');
+    fail(position, `%${source}% is not a valid regular expression (${problem})`, 'check its brackets, braces and escapes');
   }
 }
 

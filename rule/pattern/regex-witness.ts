@@ -4,6 +4,8 @@
  * items with quantifiers, which is simple to walk. No library generates strings from JavaScript regexes without
  * pulling in a full regex engine, and this subset needs only this.
  */
+import type { RE2JS } from 're2js';
+import { filterRegex } from './regex';
 
 interface Item {
   /** Characters that satisfy the item, most typical first. */
@@ -142,16 +144,23 @@ function splitAlternatives(source: string): string[] {
   return parts;
 }
 
-/** A few strings the regex matches (shortest forms, longer forms, other characters, and with text around them). */
+/** Alternatives expanded: a regex of hundreds of `a|b|...` gets witnesses from its first few, as a search can use. */
+const MAX_ALTERNATIVES = 4;
+
+/**
+ * A few strings the regex matches (shortest forms, longer forms, other characters, and with text around them).
+ * The regex is compiled first, so that a repeat count RE2 refuses (over 1000) is never expanded: a witness is at
+ * most 1000 characters per item of the regex.
+ */
 export function regexWitnesses(source: string): string[] {
-  let re: RegExp;
+  let re: RE2JS;
   try {
-    re = new RegExp(source);
+    re = filterRegex(source);
   } catch {
     return [];
   }
   const out = new Set<string>();
-  for (const alternative of splitAlternatives(source)) {
+  for (const alternative of splitAlternatives(source).slice(0, MAX_ALTERNATIVES)) {
     const items = parseSequence(alternative);
     const shortest = items.map((it) => it.chars[0]!.repeat(it.min)).join('');
     const longer = items.map((it) => it.chars[0]!.repeat(it.min + (it.more ? 1 : 0))).join('');

@@ -20,7 +20,12 @@
  *   the regex and the other atoms at once may have no representative; such a class is then not explored.
  * - Wildcard selectors (`$.*`, `[*]`) are evaluated on the representative records, which hold realistic values in
  *   the fields no pattern names, not on every possible record.
- * - The search gives up after a fixed number of steps and says so; the caller must treat that as "not verified".
+ * - Array elements past index MAX_ARRAY_INDEX are treated as absent in every record: a record holding one would be
+ *   padded with that many elements, too big to build, print or send to TestMetricFilter. The judge therefore never
+ *   accepts a pattern that names such an element, nor calls it one that never matches (see modelledIndexLimit).
+ * - The search gives up after a fixed amount of work (SEARCH_WORK_LIMIT condition evaluations, shared by every
+ *   question of one judgement) or when the caller's time budget expires, and says which; the caller must treat
+ *   that as "not verified". Work, not time, bounds it so that the same pattern always gets the same verdict.
  */
 import type { Condition, Expression, SelectorSegment } from './ast';
 import { conditionsOf, isCondition, selectorHasWildcard } from './ast';
@@ -49,7 +54,6 @@ interface Field {
   atoms: Condition[];
   /** Indexes of fields that lie above this one. */
   ancestors: number[];
-  hasDescendants: boolean;
   domain: Representative[];
 }
 
@@ -59,10 +63,54 @@ export interface Requirement {
   expected: boolean;
 }
 
-export type SearchResult = { kind: 'found'; record: JsonObject } | { kind: 'none' } | { kind: 'gaveUp'; steps: number };
+/** Why a search gave up: its work limit, or the evaluation's time budget. */
+export type GaveUpReason = 'complexity' | 'time';
 
-/** Steps after which a search gives up. Ordinary patterns need a few hundred. */
-export const SEARCH_STEP_LIMIT = 200_000;
+export type SearchResult = { kind: 'found'; record: JsonObject } | { kind: 'none' } | { kind: 'gaveUp'; why: GaveUpReason };
+
+/**
+ * Condition evaluations (plus a few units per built record) after which the searches of one judgement give up.
+ * The judge's corpus needs under a thousand; a unit costs 0.1 to 0.4 µs, so a judgement that reaches this limit
+ * takes some 10 to 40 ms, half a node process start (bench/patterns.ts prints both).
+ */
+export const SEARCH_WORK_LIMIT = 100_000;
+
+/** The highest array index the search models; see the header. CloudTrail's own arrays hold a few elements. */
+export const MAX_ARRAY_INDEX = 99;
+
+/** How often (in search steps) the time budget is asked: often enough to stop promptly, rarely enough to be free. */
+const TIME_POLL_STEPS = 256;
+/** Work charged for building and checking one complete record, beyond its condition evaluations. */
+const RECORD_COST = 20;
+/** Work charged for a wildcard condition on a complete record: it tests every value its selector reaches. */
+const WILDCARD_COST = 20;
+
+/** The work budget shared by the searches of one judgement. */
+export class SearchWork {
+  spent = 0;
+  stopped: GaveUpReason | undefined;
+  private steps = 0;
+
+  constructor(
+    readonly limit: number = SEARCH_WORK_LIMIT,
+    private readonly expired?: () => boolean,
+  ) {}
+
+  /** Charges `units` of work; true when the search must stop. Asks the time budget every TIME_POLL_STEPS calls. */
+  spend(units: number): boolean {
+    if (this.stopped) return true;
+    this.spent += units;
+    if (this.spent > this.limit) this.stopped = 'complexity';
+    else if (this.expired && ++this.steps % TIME_POLL_STEPS === 0 && this.expired()) this.stopped = 'time';
+    return this.stopped !== undefined;
+  }
+
+  /** Asks the time budget now, before a question starts. */
+  checkTime(): boolean {
+    if (!this.stopped && this.expired?.()) this.stopped = 'time';
+    return this.stopped !== undefined;
+  }
+}
 
 const FRESH_STRING = 'zq-unmatched';
 const FILLER = 'x';
@@ -76,8 +124,14 @@ function dottedPath(segments: SelectorSegment[]): string | undefined {
   return segments.map((s) => (s as { name: string }).name).join('.');
 }
 
+function sameSegment(a: SelectorSegment, b: SelectorSegment | undefined): boolean {
+  if (a.kind === 'key') return b?.kind === 'key' && a.name === b.name;
+  if (a.kind === 'index') return b?.kind === 'index' && a.index === b.index;
+  return a.kind === b?.kind;
+}
+
 function isPrefix(a: SelectorSegment[], b: SelectorSegment[]): boolean {
-  return a.length < b.length && a.every((s, i) => JSON.stringify(s) === JSON.stringify(b[i]));
+  return a.length < b.length && a.every((s, i) => sameSegment(s, b[i]));
 }
 
 /** Whether a wildcard selector can reach the value at a concrete path. */
@@ -87,12 +141,19 @@ function reaches(wildcard: SelectorSegment[], path: SelectorSegment[]): boolean 
     const p = path[i]!;
     if (w.kind === 'anyKey') return p.kind === 'key';
     if (w.kind === 'anyIndex') return p.kind === 'index';
-    return JSON.stringify(w) === JSON.stringify(p);
+    return sameSegment(w, p);
   });
 }
 
-/** The CloudTrail shape of a field, or 'absent' when an ancestor's type cannot hold it. */
+/** The highest array index an expression names beyond MAX_ARRAY_INDEX, if any: a question the search cannot model. */
+export function unmodelledIndex(expression: Expression): number | undefined {
+  const indices = conditionsOf(expression).flatMap((c) => c.selector.segments.flatMap((s) => (s.kind === 'index' && s.index > MAX_ARRAY_INDEX ? [s.index] : [])));
+  return indices.length > 0 ? Math.max(...indices) : undefined;
+}
+
+/** The CloudTrail shape of a field, or 'absent' when an ancestor's type cannot hold it or it lies past MAX_ARRAY_INDEX. */
 function shapeOf(segments: SelectorSegment[]): FieldShape | 'absent' | undefined {
+  if (segments.some((s) => s.kind === 'index' && s.index > MAX_ARRAY_INDEX)) return 'absent';
   for (let n = 1; n < segments.length; n++) {
     const above = dottedPath(segments.slice(0, n));
     const shape = above === undefined ? undefined : CLOUDTRAIL_FIELDS[above];
@@ -114,8 +175,16 @@ function wildcardParts(text: string): { leading: boolean; trailing: boolean; cor
   return { leading, trailing, core: text.slice(leading ? 1 : 0, trailing ? -1 : undefined) };
 }
 
-/** Representative strings and numbers for a field, from its atoms. */
-function derivedValues(atoms: Condition[]): JsonValue[] {
+/** Work charged for a string of this length: long regex witnesses cost more to build and to match. */
+function stringCost(value: JsonValue): number {
+  return typeof value === 'string' ? 1 + Math.floor(value.length / 64) : 1;
+}
+
+/**
+ * Representative strings and numbers for a field, from its atoms. Generation is charged to `work` as it goes, so
+ * that a field with a hundred wildcard atoms (ten thousand concatenations) stops the search rather than stalling.
+ */
+function derivedValues(atoms: Condition[], work: SearchWork): JsonValue[] {
   const strings: string[] = [];
   const cores: string[] = [];
   const numbers: number[] = [];
@@ -139,16 +208,21 @@ function derivedValues(atoms: Condition[]): JsonValue[] {
       strings.push(String(n));
     }
   }
-  for (const a of cores) for (const b of cores) strings.push(a + b, a + FILLER + b);
+  for (const a of cores) {
+    for (const b of cores) {
+      if (work.spend(2 + Math.floor((a.length + b.length) / 32))) return [];
+      strings.push(a + b, a + FILLER + b);
+    }
+  }
   return [...strings, '', FRESH_STRING, ...numbers];
 }
 
-function domainFor(shape: FieldShape | 'absent' | undefined, realistic: string[], atoms: Condition[]): Representative[] {
+function domainFor(shape: FieldShape | 'absent' | undefined, realistic: string[], atoms: Condition[], work: SearchWork): Representative[] {
   if (shape === 'absent') return [MISSING];
   const optional: Representative[] = shape?.always ? [] : [MISSING];
   switch (shape?.type) {
     case 'string':
-      return [...realistic, ...derivedValues(atoms).filter((v) => typeof v === 'string'), ...optional];
+      return [...realistic, ...derivedValues(atoms, work).filter((v) => typeof v === 'string'), ...optional];
     case 'boolean':
       return [true, false, ...optional];
     case 'object':
@@ -157,18 +231,8 @@ function domainFor(shape: FieldShape | 'absent' | undefined, realistic: string[]
     case 'objectOrNull':
       return [CONTAINER, null, ...optional];
     case undefined:
-      return [...derivedValues(atoms), true, false, null, CONTAINER, MISSING];
+      return [...derivedValues(atoms, work), true, false, null, CONTAINER, MISSING];
   }
-}
-
-function holds(atom: Condition, value: Representative): boolean {
-  return conditionHolds(atom, value === CONTAINER ? {} : value);
-}
-
-/** The class of a value: what kind of value it is, and which atoms it makes true. */
-function classOf(field: Field, value: Representative): string {
-  const kind = value === MISSING ? 'M' : value === CONTAINER ? 'C' : 'V';
-  return kind + field.atoms.map((a) => (holds(a, value) ? '1' : '0')).join('');
 }
 
 function asRepresentative(value: FieldValue): Representative {
@@ -176,46 +240,50 @@ function asRepresentative(value: FieldValue): Representative {
 }
 
 export class RecordSpace {
-  private readonly fields: Field[];
+  private readonly fields: Field[] = [];
+  /** Each field's index by its selector's key, and each condition's field, so that evaluation never searches. */
+  private readonly fieldIndex = new Map<string, number>();
+  private readonly conditionField = new Map<Condition, number>();
 
   /**
-   * `expressions`: every expression the questions asked of this space will mention; `stepLimit`: the search budget
-   * of one question.
+   * `expressions`: every expression the questions asked of this space will mention; `work`: the budget, shared
+   * with the other spaces of one judgement. Building the space is charged to it too.
    */
   constructor(
     expressions: Expression[],
-    private readonly stepLimit: number = SEARCH_STEP_LIMIT,
+    private readonly work: SearchWork = new SearchWork(),
     firstFields: string[] = ['errorCode', 'sourceIPAddress', 'eventName'],
   ) {
     const conditions = expressions.flatMap(conditionsOf);
     const bySelector = new Map<string, SelectorSegment[]>();
+    const atomsByKey = new Map<string, Condition[]>();
+    const wildcards: Condition[] = [];
     for (const name of firstFields) bySelector.set(fieldKey([{ kind: 'key', name }]), [{ kind: 'key', name }]);
     for (const c of conditions) {
-      if (!selectorHasWildcard(c.selector)) bySelector.set(fieldKey(c.selector.segments), c.selector.segments);
+      if (selectorHasWildcard(c.selector)) {
+        wildcards.push(c);
+        continue;
+      }
+      const key = fieldKey(c.selector.segments);
+      bySelector.set(key, c.selector.segments);
+      atomsByKey.set(key, [...(atomsByKey.get(key) ?? []), c]);
     }
     // Parents before children, so that a field's domain can depend on what its ancestors were given.
-    const paths = [...bySelector.values()].sort((a, b) => a.length - b.length);
-    this.fields = paths.map((segments) => {
-      const atoms = conditions.filter(
-        (c) => fieldKey(c.selector.segments) === fieldKey(segments) || (selectorHasWildcard(c.selector) && reaches(c.selector.segments, segments)),
-      );
+    const paths = [...bySelector.entries()].sort((a, b) => a[1].length - b[1].length);
+    for (const [key, segments] of paths) {
+      const atoms = [...(atomsByKey.get(key) ?? []), ...wildcards.filter((c) => reaches(c.selector.segments, segments))];
       const uniqueAtoms = [...new Map(atoms.map((a) => [JSON.stringify(a), a])).values()];
-      const dotted = dottedPath(segments);
-      return {
-        segments,
-        dotted,
-        atoms: uniqueAtoms,
-        ancestors: [],
-        hasDescendants: paths.some((p) => isPrefix(segments, p)),
-        domain: [],
-      };
-    });
+      this.fieldIndex.set(key, this.fields.length);
+      this.fields.push({ segments, dotted: dottedPath(segments), atoms: uniqueAtoms, ancestors: [], domain: [] });
+    }
     for (const field of this.fields) {
+      if (this.work.spend(this.fields.length)) return;
       field.ancestors = this.fields.flatMap((f, j) => (isPrefix(f.segments, field.segments) ? [j] : []));
       const realistic = field.dotted !== undefined ? (REALISTIC_VALUES[field.dotted] ?? []) : [];
       const seen = new Set<string>();
-      field.domain = domainFor(shapeOf(field.segments), realistic, field.atoms).filter((value) => {
-        const key = classOf(field, value);
+      field.domain = domainFor(shapeOf(field.segments), realistic, field.atoms, this.work).filter((value) => {
+        if (this.work.stopped) return false;
+        const key = this.classOf(field, value);
         if (seen.has(key)) return false;
         seen.add(key);
         return true;
@@ -228,11 +296,18 @@ export class RecordSpace {
    * returned as it is, so that counterexamples are real-looking records whenever one will do.
    */
   find(requirements: Requirement[]): SearchResult {
-    const meets = (record: JsonObject): boolean => requirements.every((r) => evaluateExpression(r.expression, record) === r.expected);
+    const work = this.work;
+    const gaveUp = (): SearchResult => ({ kind: 'gaveUp', why: work.stopped ?? 'complexity' });
+    if (work.checkTime()) return gaveUp();
+    const size = requirements.reduce((n, r) => n + conditionsOf(r.expression).reduce((m, c) => m + (selectorHasWildcard(c.selector) ? WILDCARD_COST : 1), 0), 0);
+    const meets = (record: JsonObject): boolean => {
+      work.spend(size + RECORD_COST);
+      return requirements.every((r) => evaluateExpression(r.expression, record) === r.expected);
+    };
     const sample = SAMPLE_RECORDS.find(meets);
+    if (work.stopped) return gaveUp();
     if (sample) return { kind: 'found', record: structuredClone(sample) };
     const assignment: Representative[] = [];
-    let steps = 0;
     let found: JsonObject | undefined;
 
     const partial = (assigned: number): Tri => {
@@ -246,7 +321,7 @@ export class RecordSpace {
     };
 
     const walk = (index: number): boolean => {
-      if (++steps > this.stepLimit) return true;
+      if (work.spend(1)) return true;
       if (partial(index) === false) return false;
       if (index === this.fields.length) {
         const record = this.build(assignment);
@@ -254,7 +329,7 @@ export class RecordSpace {
           found = record;
           return true;
         }
-        return false;
+        return work.stopped !== undefined;
       }
       const field = this.fields[index]!;
       const hosted = field.ancestors.every((a) => assignment[a] === CONTAINER);
@@ -269,7 +344,7 @@ export class RecordSpace {
 
     walk(0);
     if (found) return { kind: 'found', record: found };
-    if (steps > this.stepLimit) return { kind: 'gaveUp', steps };
+    if (work.stopped) return gaveUp();
     return { kind: 'none' };
   }
 
@@ -277,10 +352,9 @@ export class RecordSpace {
   private tri(expression: Expression, assignment: Representative[], assigned: number): Tri {
     if (isCondition(expression)) {
       if (selectorHasWildcard(expression.selector)) return undefined;
-      const key = fieldKey(expression.selector.segments);
-      const index = this.fields.findIndex((f) => fieldKey(f.segments) === key);
-      if (index < 0 || index >= assigned) return undefined;
-      return holds(expression, assignment[index]!);
+      const index = this.fieldOfCondition(expression);
+      if (index === undefined || index >= assigned) return undefined;
+      return this.holds(expression, assignment[index]!);
     }
     let open = false;
     for (const operand of expression.operands) {
@@ -289,6 +363,27 @@ export class RecordSpace {
       else if (expression.kind === 'and' ? !value : value) return value;
     }
     return open ? undefined : expression.kind === 'and';
+  }
+
+  private fieldOfCondition(condition: Condition): number | undefined {
+    if (!this.conditionField.has(condition)) {
+      const index = this.fieldIndex.get(fieldKey(condition.selector.segments));
+      if (index !== undefined) this.conditionField.set(condition, index);
+      return index;
+    }
+    return this.conditionField.get(condition);
+  }
+
+  /** Whether an atom holds for a representative; charged to the work budget. */
+  private holds(atom: Condition, value: Representative): boolean {
+    this.work.spend(atom.kind === 'compare' && atom.value.kind === 'regex' ? stringCost(value === CONTAINER || value === MISSING ? null : value) : 1);
+    return conditionHolds(atom, value === CONTAINER ? {} : value);
+  }
+
+  /** The class of a value: what kind of value it is, and which atoms it makes true. */
+  private classOf(field: Field, value: Representative): string {
+    const kind = value === MISSING ? 'M' : value === CONTAINER ? 'C' : 'V';
+    return kind + field.atoms.map((a) => (this.holds(a, value) ? '1' : '0')).join('');
   }
 
   /**
@@ -320,7 +415,7 @@ export class RecordSpace {
   }
 
   private sameClass(field: Field, actual: FieldValue, wanted: Representative): boolean {
-    return classOf(field, asRepresentative(actual)) === classOf(field, wanted);
+    return this.classOf(field, asRepresentative(actual)) === this.classOf(field, wanted);
   }
 }
 

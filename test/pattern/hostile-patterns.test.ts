@@ -3,8 +3,11 @@
  * the judge (issue 9). Each must get a clear verdict or a clear error, quickly, and never be accepted unverified.
  */
 import { matchesLogEvent } from '../../rule/pattern/evaluate';
+import { FLOOR, judgePattern } from '../../rule/pattern/judge';
 import { formatPatternError, parseFilterPattern } from '../../rule/pattern/parser';
 import { cachedRegexCount } from '../../rule/pattern/regex';
+import { RecordSpace, SEARCH_WORK_LIMIT, SearchWork } from '../../rule/pattern/search';
+import { ACCEPTED, ADVERSARIAL_FAMILIES } from '../fixtures/judge-cases';
 
 function parseError(text: string): string {
   const parsed = parseFilterPattern(text);
@@ -58,14 +61,78 @@ describe('regexes run in linear time', () => {
     expect(matchesLogEvent(parsed.pattern, { userAgent: slow.repeat(50) })).toBe(true);
   });
 
-  it('a repeat count beyond 1000 is an error naming it, not a stack overflow', () => {
+  it('repeat counts adding up beyond 1000 are an error naming them, not a stack overflow', () => {
     expect(parseError('{ $.errorCode = %x{10000000}% }')).toBe(
-      'at character 17: %x{10000000}% is not a valid regular expression (invalid repeat count: `{10000000}`); check its brackets, braces and escapes; a repeat count is at most 1000',
+      'at character 17: %x{10000000}% repeats items 10000000 times in all, more than the 1000 this tool can check; use smaller repeat counts, or + and * instead',
     );
+    expect(parseError(`{ $.errorCode = %${'x{1000}'.repeat(140)}% }`)).toMatch(/repeats items 140000 times in all/);
+    expect(parseFilterPattern('{ $.errorCode = %[{]x{1000}\\{5}% }').ok).toBe(true);
   });
 
   it('keeps its cache of compiled regexes bounded', () => {
     for (let i = 0; i < 500; i++) matchesLogEvent({ kind: 'terms', terms: [{ mode: 'all', text: `a${i}b`, regex: true }] }, 'a1b');
     expect(cachedRegexCount()).toBeLessThanOrEqual(64);
+  });
+});
+
+describe('huge array indices', () => {
+  it('never pads a record up to the index: the verdict is small and not verified, never accepted', () => {
+    for (const pattern of ['{ $.a[999999999] = 1 }', '{ $.resources[99999999].ARN = "x" }', '{ $.a[1000000] = 1 }']) {
+      const verdict = judgePattern(pattern);
+      expect(verdict).toMatchObject({ valid: true, accepted: false, unverified: 'complexity', counterexample: null });
+      expect(verdict.reason).toMatch(/^not verified: it tests array element \[\d+\], beyond the first 100 elements the judge models/);
+    }
+  });
+
+  it('still rejects with a real record what it can show without the far element', () => {
+    const pattern = '{ $.errorCode = "AccessDenied*" || $.requestParameters.items[5000] NOT EXISTS }';
+    const verdict = judgePattern(pattern);
+    expect(verdict).toMatchObject({ accepted: false, counterexampleShows: 'matched successful call' });
+    expect(verdict.unverified).toBeUndefined();
+    const parsed = parseFilterPattern(pattern);
+    if (!parsed.ok) throw new Error('does not parse');
+    expect(matchesLogEvent(parsed.pattern, verdict.counterexample!)).toBe(true);
+  });
+
+  it('builds arrays up to a modelled index', () => {
+    const verdict = judgePattern('{ $.errorCode = "AccessDenied*" || $.requestParameters.items[3] = 7 }');
+    expect(verdict.counterexample?.requestParameters).toEqual({ items: [null, null, null, '7'] });
+  });
+});
+
+describe('hostile patterns filled to 1,024 characters', () => {
+  const cases = Object.entries(ADVERSARIAL_FAMILIES).flatMap(([family, patterns]) => patterns.map((pattern, i) => [`${family} #${i + 1}`, pattern] as const));
+
+  it.each(cases)('%s: the judge answers with a reason, within its work budget, and a small record', (_name, pattern) => {
+    const verdict = judgePattern(pattern);
+    expect(verdict.reason).toMatch(/^(also matches|misses|never matches|not verified|invalid|a term pattern)/);
+    expect(verdict.accepted).toBe(false);
+    expect(JSON.stringify(verdict.counterexample ?? null).length).toBeLessThan(4096);
+  });
+
+  it.each(cases.filter(([, pattern]) => parseFilterPattern(pattern).ok && pattern.startsWith('{')))(
+    '%s: the search stops within its work limit',
+    (_name, pattern) => {
+      const parsed = parseFilterPattern(pattern);
+      if (!parsed.ok || parsed.pattern.kind !== 'json') throw new Error('not a JSON pattern');
+      const expression = parsed.pattern.expression;
+      const work = new SearchWork();
+      const space = new RecordSpace([expression, FLOOR], work);
+      space.find([{ expression, expected: true }]);
+      space.find([{ expression: FLOOR, expected: true }, { expression, expected: false }]);
+      // What one record costs past the limit, at most: the search stops at its next step.
+      expect(work.spent).toBeLessThan(SEARCH_WORK_LIMIT * 1.05);
+    },
+  );
+
+  it('decides the 112-term || of unknown fields, which took 4.7 s', () => {
+    const pattern = ADVERSARIAL_FAMILIES['long || of unknown fields']![0]!;
+    const verdict = judgePattern(pattern);
+    expect(verdict.unverified).toBeUndefined();
+    expect(verdict.reason).toMatch(/^also matches successful calls/);
+  });
+
+  it('still accepts every CIS variant of the corpus, well within the budget', () => {
+    for (const c of ACCEPTED) expect(judgePattern(c.pattern, { workLimit: SEARCH_WORK_LIMIT / 20 })).toMatchObject({ accepted: true });
   });
 });

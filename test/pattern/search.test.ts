@@ -3,7 +3,7 @@ import { CIS_PATTERNS } from '../../rule/pattern/cis';
 import { evaluateExpression } from '../../rule/pattern/evaluate';
 import { judgePattern } from '../../rule/pattern/judge';
 import { parseFilterPattern } from '../../rule/pattern/parser';
-import { RecordSpace } from '../../rule/pattern/search';
+import { RecordSpace, SEARCH_WORK_LIMIT, SearchWork } from '../../rule/pattern/search';
 import type { Expression } from '../../rule/pattern/ast';
 
 function expression(text: string): Expression {
@@ -36,22 +36,43 @@ describe('RecordSpace', () => {
     expect(result.kind).toBe('none');
   });
 
-  it('gives up past its step budget instead of answering', () => {
-    const result = new RecordSpace([cis, other], 2).find([
+  it('gives up past its work budget instead of answering', () => {
+    const result = new RecordSpace([cis, other], new SearchWork(100)).find([
       { expression: other, expected: true },
       { expression: cis, expected: true },
     ]);
-    expect(result).toEqual({ kind: 'gaveUp', steps: 3 });
+    expect(result).toEqual({ kind: 'gaveUp', why: 'complexity' });
+  });
+
+  it('gives up when the time budget expires, asking it only every few hundred steps', () => {
+    // Thirty prefixes on one field: some 2,000 representatives to classify, thousands of units of work.
+    const wide = expression(`{ ${Array.from({ length: 30 }, (_, i) => `$.requestParameters.a = "v${i}*"`).join(' || ')} }`);
+    let asked = 0;
+    const work = new SearchWork(SEARCH_WORK_LIMIT, () => ++asked > 2);
+    const result = new RecordSpace([wide], work).find([{ expression: wide, expected: true }]);
+    expect(result).toEqual({ kind: 'gaveUp', why: 'time' });
+    expect(asked).toBe(3);
   });
 });
 
 describe('the judge past its budget', () => {
   it('rejects as not verified, never accepts', () => {
-    const verdict = judgePattern(CIS_PATTERNS['cis-2.0'], { stepLimit: 3 });
-    expect(verdict).toMatchObject({ valid: true, accepted: false, counterexample: null, counterexampleShows: null });
+    const verdict = judgePattern(CIS_PATTERNS['cis-2.0'], { workLimit: 100 });
+    expect(verdict).toMatchObject({ valid: true, accepted: false, counterexample: null, counterexampleShows: null, unverified: 'complexity' });
     expect(verdict.reason).toBe(
-      'not verified: the pattern needs more than 3 cases to check, so it cannot be shown to catch unauthorized calls; simplify it or use the CIS pattern',
+      'not verified: the pattern needs more than 100 condition evaluations to check, so it cannot be shown to catch unauthorized calls; simplify it or use the CIS pattern',
     );
     expect(verdict.summary).toBe('is too complex to verify; use the CIS pattern');
+  });
+
+  it("says when it ran out of the evaluation's time budget, distinctly from complexity", () => {
+    const verdict = judgePattern(CIS_PATTERNS['cis-2.0'], { expired: () => true });
+    expect(verdict).toMatchObject({ valid: true, accepted: false, counterexample: null, unverified: 'time' });
+    expect(verdict.reason).toMatch(/^not verified: ran out of the evaluation's time budget/);
+  });
+
+  it('leaves decided verdicts without the unverified mark', () => {
+    expect(judgePattern(CIS_PATTERNS['cis-2.0']).unverified).toBeUndefined();
+    expect(judgePattern(CIS_PATTERNS['cis-1.3']).unverified).toBeUndefined();
   });
 });
