@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { STRICT_VERSIONS, isStrictVersion } from './pattern/cis';
 import { matchesLogEvent, type LogEvent } from './pattern/evaluate';
 import { judgePattern, type JudgeOptions, type Verdict } from './pattern/judge';
+import { nestsDeeperThan } from './json-depth';
 import { parseFilterPattern } from './pattern/parser';
 import { CouldNotRunError, EvaluateUsageError, runEvaluate, sdkDependencies, type EvaluateDependencies } from './cli-evaluate';
 import { PARAMETER_DEFINITIONS } from './parameters';
@@ -138,6 +139,8 @@ function jsonText(value: unknown): string {
   );
 }
 
+const MAX_EVENT_DEPTH = 100;
+
 async function readEvents(source: string, io: CliIo): Promise<LogEvent[]> {
   let text: string;
   try {
@@ -146,11 +149,14 @@ async function readEvents(source: string, io: CliIo): Promise<LogEvent[]> {
     // The system's message repeats the path: cut as a whole.
     throw new UsageError(`cannot read events from ${printable(source)}: ${printable((e as Error).message, 200)}`);
   }
+  const name = source === '-' ? 'standard input' : printable(source);
+  // A log event nests far less (CloudTrail records about ten levels); a deep one would overflow the evaluator's stack.
+  if (nestsDeeperThan(text, MAX_EVENT_DEPTH)) throw new UsageError(`events in ${name} nest arrays and objects deeper than ${MAX_EVENT_DEPTH} levels`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`events in ${source === '-' ? 'standard input' : printable(source)} are not valid JSON: ${printable((e as Error).message, 200)}`);
+    throw new UsageError(`events in ${name} are not valid JSON: ${printable((e as Error).message, 200)}`);
   }
   if (!Array.isArray(parsed)) throw new UsageError('events must be a JSON array of log events');
   return parsed.map((event: unknown, i) => {

@@ -5,6 +5,7 @@
  * evaluated again. `triggeredBy` only says what changed, for the logs.
  */
 import { parseRuleParametersJson, type RuleParameters } from './parameters';
+import { nestsDeeperThan } from './json-depth';
 import { printable } from './text';
 
 export type MessageType =
@@ -71,7 +72,7 @@ const MAX_INVOKING_EVENT_BYTES = 1024 * 1024;
  * The deepest nesting of arrays and objects accepted in invokingEvent. The configuration items of the resources
  * this rule is triggered by (trails with advanced event selectors, alarms with metric-math queries, topics) nest
  * about ten levels deep; a hundred leaves room for any item while keeping every later walk over the parsed value
- * (logging, serialising) far from the call-stack limit that a 100,000-deep array hits.
+ * far from the call-stack limit.
  */
 const MAX_INVOKING_EVENT_DEPTH = 100;
 
@@ -111,23 +112,6 @@ function show(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object' && value !== null) return 'an object';
   return printable(String(value));
-}
-
-/** Whether `text` nests arrays and objects more than `limit` deep (brackets inside strings do not count). */
-function nestsDeeperThan(text: string, limit: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === '\\') i++; // skips the escaped character, which may be a quote
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '[' || c === '{') {
-      if (++depth > limit) return true;
-    } else if (c === ']' || c === '}') depth--;
-  }
-  return false;
 }
 
 /** Parses invokingEvent within the bounds of a real Config event, so that a hostile one gets the same clear error. */
