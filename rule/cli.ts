@@ -130,7 +130,7 @@ function parseArguments<T>(parse: () => T): T {
 }
 
 /**
- * JSON text in which every character escapeUnsafe would escape is a JSON `\\u` escape (JSON.stringify escapes only
+ * JSON text in which every character escapeUnsafe would escape is a JSON `\u` escape (JSON.stringify escapes only
  * C0 controls): nothing printed reorders or hides the output, and the text parses to the same value.
  */
 function jsonText(value: unknown): string {
