@@ -13,6 +13,7 @@ import { ConfigEventError, TEST_MODE_RESULT_TOKEN, parseConfigEvent, parseRoleAr
 import { truncateAnnotation, type ComplianceType } from './decide';
 import { ParameterError, type RuleParameters } from './parameters';
 import { putEvaluations } from './publish';
+import { printable } from './text';
 
 export interface EvaluateAccountInput {
   accountId: string;
@@ -66,7 +67,7 @@ const LAMBDA_ARN = /^arn:(aws(?:-[a-z]+)*):lambda:[a-z0-9-]+:(\d{12}):function:[
 /** Partition and account of the running function, from `context.invokedFunctionArn`. */
 export function functionAccount(invokedFunctionArn: string): { partition: string; accountId: string } {
   const m = LAMBDA_ARN.exec(invokedFunctionArn);
-  if (!m) throw new Error(`context.invokedFunctionArn is not a Lambda function ARN: '${invokedFunctionArn}'`);
+  if (!m) throw new Error(`context.invokedFunctionArn is not a Lambda function ARN: '${printable(invokedFunctionArn)}'`);
   return { partition: m[1]!, accountId: m[2]! };
 }
 
@@ -91,11 +92,11 @@ export function roleToAssume(invocation: ConfigRuleInvocation, lambda: { partiti
   const role = parseRoleArn(executionRoleArn);
   // Writing with another account's role would post results under the wrong account; refuse rather than guess.
   if (!role || role.accountId !== accountId) {
-    throw new ExecutionRoleError(`executionRoleArn ${executionRoleArn} is not a role in the evaluated account ${accountId}`);
+    throw new ExecutionRoleError(`executionRoleArn ${printable(executionRoleArn)} is not a role in the evaluated account ${accountId}`);
   }
   if (role.path.startsWith('/aws-service-role/')) {
     throw new ExecutionRoleError(
-      `executionRoleArn ${executionRoleArn} is a service-linked role, which cannot be assumed; set the ExecutionRoleName rule parameter`,
+      `executionRoleArn ${printable(executionRoleArn)} is a service-linked role, which cannot be assumed; set the ExecutionRoleName rule parameter`,
     );
   }
   return executionRoleArn;

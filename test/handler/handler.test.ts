@@ -251,6 +251,13 @@ describe('handler: failures', () => {
     await expect(t.handler(scheduledEvent(CENTRAL), CONTEXT)).rejects.toThrow('AWS Config refused 1 of 1 evaluation(s)');
   });
 
+  it('a malformed invokedFunctionArn is echoed escaped and cut, never as raw lines', async () => {
+    const t = setup();
+    const forged = `x\nlevel=INFO ${'a'.repeat(5000)}`;
+    const failure = t.handler(scheduledEvent(CENTRAL), { ...CONTEXT, invokedFunctionArn: forged });
+    await expect(failure).rejects.toThrow(/^context\.invokedFunctionArn is not a Lambda function ARN: 'x\\u\{000A\}level=INFO a+…'$/);
+  });
+
   it('a malformed invokedFunctionArn is reported, nothing written', async () => {
     const t = setup();
     await expect(t.handler(scheduledEvent(CENTRAL), { ...CONTEXT, invokedFunctionArn: 'not-an-arn' })).rejects.toThrow(
