@@ -160,10 +160,15 @@ const PATTERN_CASES: Record<string, { good: string[]; bad: string[] }> = {
       'arn:aws:kms:us-east-1:111122223333:alias/my key', '1234abcd-12ab-34cd-56ef', 'key/1234abcd-12ab-34cd-56ef-1234567890ab'],
   },
   SubscriptionEndpoint: {
-    good: ['', 'secops@example.com', 'https://hooks.example.com/alarm?x=1', 'arn:aws:sqs:us-east-1:111122223333:alarms',
-      'arn:aws:lambda:us-east-1:111122223333:function:notify'],
+    good: ['', 'secops@example.com', "first.o'brien+cis@sub.example.co.uk", 'https://hooks.example.com/alarm?x=1',
+      'https://user:pass@hooks.example.com:8443/a', 'arn:aws:sqs:us-east-1:111122223333:alarms',
+      'arn:aws:sqs:eu-west-1:111122223333:alarms.fifo', 'arn:aws:lambda:us-east-1:111122223333:function:notify',
+      'arn:aws:lambda:us-east-1:111122223333:function:notify:live', 'arn:aws-us-gov:sqs:us-gov-west-1:111122223333:alarms'],
+    // Same account and partition, and which form goes with which protocol, are DiscoverChain's checks (tested in Python).
     bad: ['not an email', 'a@b@example.com', 'http://hooks.example.com/alarm', 'https://has space.example.com',
-      'arn:aws:sns:us-east-1:111122223333:topic', 'sec ops@example.com'],
+      'arn:aws:sns:us-east-1:111122223333:topic', 'sec ops@example.com', 'secops\u0001@example.com', 'secops@example.com\u0000',
+      'secops@localhost', 'sécops@example.com', 'https://hooks.example.com/\u0007', 'https://', 'arn:aws:lambda:us-east-1:111122223333:notify',
+      'arn:aws:sqs:us-east-1:111122223333:a:b', `arn:aws:sqs:us-east-1:111122223333:${'q'.repeat(81)}`],
   },
   FilterName: {
     good: ['unauthorized-api-calls', 'cis/3.1#unauthorized_api.calls', 'x'.repeat(512)],

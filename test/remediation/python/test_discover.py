@@ -8,7 +8,8 @@ LOG_GROUP = 'aws-cloudtrail-logs-111122223333'
 LOG_GROUP_ARN = 'arn:aws:logs:%s:%s:log-group:%s:*' % (REGION, ACCOUNT, LOG_GROUP)
 TOPIC = 'arn:aws:sns:%s:%s:security-alerts' % (REGION, ACCOUNT)
 PARAMETERS = load_document()['parameters']
-EVENTS = {name: PARAMETERS[name]['default'] for name in ('FilterName', 'MetricNamespace', 'MetricName', 'AlarmName')}
+EVENTS = {name: PARAMETERS[name]['default'] for name in ('FilterName', 'MetricNamespace', 'MetricName', 'AlarmName', 'TopicArn',
+                                                         'TopicName', 'SubscriptionProtocol', 'SubscriptionEndpoint')}
 EVENTS['AccountId'] = ACCOUNT
 
 
@@ -294,7 +295,8 @@ class FilterAndAlarmDiscoveryTest(DiscoverCase):
         self.assertEqual(plan, {
             'TrailName': 'management-events', 'LogGroupName': LOG_GROUP, 'FilterAction': 'create',
             'FilterName': EVENTS['FilterName'], 'MetricNamespace': EVENTS['MetricNamespace'], 'MetricName': EVENTS['MetricName'],
-            'AlarmAction': 'create', 'AlarmName': EVENTS['AlarmName'], 'FilterPattern': self.script.CIS_PATTERN, 'Compliant': False})
+            'AlarmAction': 'create', 'AlarmName': EVENTS['AlarmName'], 'FilterPattern': self.script.CIS_PATTERN,
+            'TopicAction': 'create', 'TopicArn': 'arn:aws:sns:%s:%s:%s' % (REGION, ACCOUNT, EVENTS['TopicName']), 'Compliant': False})
 
     def test_cis_pattern_is_the_grouped_form(self):
         self.assertEqual(self.script.CIS_PATTERN,
@@ -329,7 +331,7 @@ class FilterAndAlarmDiscoveryTest(DiscoverCase):
         self.assertEqual((plan['AlarmAction'], plan['AlarmName']), ('create', EVENTS['AlarmName']))
         self.assertIs(plan['Compliant'], False)
 
-    def test_alarm_with_only_a_pending_subscription_does_not_qualify(self):
+    def test_alarm_with_only_a_pending_subscription_is_reused_with_its_topic(self):
         f = metric_filter()
         self.good_trail()
         self.filters(f)
@@ -337,8 +339,93 @@ class FilterAndAlarmDiscoveryTest(DiscoverCase):
         self.alarms_for('LogMetrics', 'UnauthorizedAPICalls', alarm())
         self.subscriptions(TOPIC, subscription(confirmed=False))
         self.math_alarms()
+        # No describe_alarms by name: nothing is created, so no name is checked.
+        plan = self.discover()
+        self.assertEqual({k: plan[k] for k in ('FilterAction', 'AlarmAction', 'AlarmName', 'TopicAction', 'TopicArn', 'Compliant')},
+                         {'FilterAction': 'keep', 'AlarmAction': 'reuse', 'AlarmName': 'cis-unauthorized-alarm', 'TopicAction': 'use',
+                          'TopicArn': TOPIC, 'Compliant': False})
+
+    def test_alarm_notifying_the_given_topic_is_reused(self):
+        f = metric_filter()
+        self.good_trail()
+        self.filters(f)
+        self.accepted(f)
+        self.alarms_for('LogMetrics', 'UnauthorizedAPICalls', alarm())
+        self.subscriptions(TOPIC)
+        self.math_alarms()
+        plan = self.discover(TopicArn=TOPIC)
+        self.assertEqual((plan['AlarmAction'], plan['TopicArn']), ('reuse', TOPIC))
+
+    def test_alarm_notifying_another_topic_than_the_given_one_is_not_reused(self):
+        given = 'arn:aws:sns:%s:%s:given' % (REGION, ACCOUNT)
+        f = metric_filter()
+        self.good_trail()
+        self.filters(f)
+        self.accepted(f)
+        self.alarms_for('LogMetrics', 'UnauthorizedAPICalls', alarm())
+        self.subscriptions(TOPIC)
+        self.math_alarms()
+        self.alarm_named(EVENTS['AlarmName'])
+        plan = self.discover(TopicArn=given)
+        self.assertEqual((plan['AlarmAction'], plan['TopicAction'], plan['TopicArn']), ('create', 'use', given))
+
+    def test_alarm_notifying_only_a_topic_of_another_account_or_region_is_not_reused(self):
+        # PrepareTopic could not subscribe to it or let CloudWatch publish to it.
+        for topic in ('arn:aws:sns:%s:%s:central' % (REGION, OTHER_ACCOUNT), 'arn:aws:sns:eu-west-1:%s:alerts' % ACCOUNT):
+            with self.subTest(topic):
+                self.setUp()
+                f = metric_filter()
+                self.good_trail()
+                self.filters(f)
+                self.accepted(f)
+                self.alarms_for('LogMetrics', 'UnauthorizedAPICalls', alarm(actions=(topic,)))
+                self.subscriptions(topic, subscription(topic=topic, confirmed=False))
+                self.math_alarms()
+                self.alarm_named(EVENTS['AlarmName'])
+                self.assertEqual(self.discover()['AlarmAction'], 'create')
+
+    def test_alarm_that_does_not_fire_on_one_call_is_not_reused(self):
+        f = metric_filter()
+        self.good_trail()
+        self.filters(f)
+        self.accepted(f)
+        self.alarms_for('LogMetrics', 'UnauthorizedAPICalls', alarm(Threshold=5.0))
+        self.math_alarms()
         self.alarm_named(EVENTS['AlarmName'])
         self.assertEqual(self.discover()['AlarmAction'], 'create')
+
+    def test_metric_math_alarm_with_a_confirmed_topic_is_kept_over_a_reusable_standard_alarm(self):
+        f = metric_filter()
+        math = alarm(name='uac-math', Metrics=[
+            {'Id': 'm1', 'ReturnData': True, 'MetricStat': {'Metric': {'Namespace': 'LogMetrics', 'MetricName': 'UnauthorizedAPICalls'},
+                                                            'Period': 300, 'Stat': 'Sum'}}])
+        for key in ('Namespace', 'MetricName', 'Statistic', 'Dimensions'):
+            math.pop(key, None)
+        confirmed_topic = 'arn:aws:sns:%s:%s:math-alerts' % (REGION, ACCOUNT)
+        math['AlarmActions'] = [confirmed_topic]
+        self.good_trail()
+        self.filters(f)
+        self.accepted(f)
+        self.alarms_for('LogMetrics', 'UnauthorizedAPICalls', alarm())
+        self.subscriptions(TOPIC, subscription(confirmed=False))
+        self.math_alarms(math)
+        self.subscriptions(confirmed_topic, subscription(topic=confirmed_topic))
+        plan = self.discover()
+        self.assertEqual((plan['AlarmAction'], plan['AlarmName'], plan['Compliant']), ('keep', 'uac-math', True))
+
+    def test_subscriptions_are_read_up_to_the_first_page_with_a_confirmed_one(self):
+        f = metric_filter()
+        self.good_trail()
+        self.filters(f)
+        self.accepted(f)
+        self.alarms_for('LogMetrics', 'UnauthorizedAPICalls', alarm())
+        sns = self.aws.stub('sns')
+        sns.add_response('list_subscriptions_by_topic', {'Subscriptions': [subscription(confirmed=False)], 'NextToken': 'p2'},
+                         {'TopicArn': TOPIC})
+        sns.add_response('list_subscriptions_by_topic', {'Subscriptions': [subscription(), subscription(confirmed=False)], 'NextToken': 'p3'},
+                         {'TopicArn': TOPIC, 'NextToken': 'p2'})
+        # No third page is stubbed: reading it fails the test.
+        self.assertIs(self.discover()['Compliant'], True)
 
     def test_alarm_with_actions_disabled_does_not_qualify(self):
         f = metric_filter()
@@ -496,6 +583,68 @@ class FilterAndAlarmDiscoveryTest(DiscoverCase):
         plan = self.discover(FilterName='my-filter', MetricNamespace='MyNs', MetricName='MyMetric', AlarmName='my-alarm')
         self.assertEqual((plan['FilterName'], plan['MetricNamespace'], plan['MetricName'], plan['AlarmName']),
                          ('my-filter', 'MyNs', 'MyMetric', 'my-alarm'))
+
+
+class SubscriptionEndpointTest(DiscoverCase):
+    """discover refuses a SubscriptionEndpoint SNS must not be asked to subscribe, before anything is read or written."""
+
+    GOOD = [
+        ('email', 'secops@example.com'), ('email', 'first.last+cis@sub.example.co.uk'), ('email', "o'brien@example.org"),
+        ('https', 'https://hooks.example.com/alarm?x=1&y=%20'), ('https', 'https://user:pass@hooks.example.com:8443/a'),
+        ('sqs', 'arn:aws:sqs:us-east-1:%s:alarms' % ACCOUNT), ('sqs', 'arn:aws:sqs:eu-west-1:%s:alarms.fifo' % ACCOUNT),
+        ('lambda', 'arn:aws:lambda:us-east-1:%s:function:notify' % ACCOUNT),
+        ('lambda', 'arn:aws:lambda:us-west-2:%s:function:notify:live' % ACCOUNT),
+    ]
+    BAD = [
+        ('email', 'secops\u0001@example.com', 'is not an email address'),
+        ('email', 'secops@example.com\n', 'is not an email address'),
+        ('email', 'secops@localhost', 'is not an email address'),
+        ('email', 'sec ops@example.com', 'is not an email address'),
+        ('email', 'https://hooks.example.com/alarm', 'is not an email address'),
+        ('https', 'http://hooks.example.com/alarm', 'is not an https URL'),
+        ('https', 'https://', 'is not an https URL'),
+        ('https', 'https://hooks.example.com:port/', 'is not an https URL'),
+        ('https', 'https://hooks.example.com/a\u0007', 'is not an https URL'),
+        ('https', 'secops@example.com', 'is not an https URL'),
+        ('sqs', 'arn:aws:sqs:us-east-1:%s:alarms' % OTHER_ACCOUNT, 'is in account %s, not %s' % (OTHER_ACCOUNT, ACCOUNT)),
+        ('sqs', 'arn:aws-cn:sqs:cn-north-1:%s:alarms' % ACCOUNT, 'is in partition aws-cn, not aws'),
+        ('sqs', 'arn:aws:lambda:us-east-1:%s:function:notify' % ACCOUNT, 'is not an SQS queue ARN'),
+        ('sqs', 'arn:aws:sqs:us-east-1:%s:%s' % (ACCOUNT, 'q' * 81), 'is not an SQS queue ARN'),
+        ('lambda', 'arn:aws:lambda:us-east-1:%s:function:notify' % OTHER_ACCOUNT, 'is in account %s' % OTHER_ACCOUNT),
+        ('lambda', 'arn:aws:sqs:us-east-1:%s:alarms' % ACCOUNT, 'is not a Lambda function ARN'),
+    ]
+
+    def test_bad_endpoints_are_refused_after_the_caller_check_only(self):
+        for protocol, endpoint, fragment in self.BAD:
+            with self.subTest(protocol=protocol, endpoint=endpoint):
+                self.setUp()
+                self.caller()
+                # Only sts:GetCallerIdentity is stubbed: any further call (trails, filters, alarms) fails the test.
+                with self.assertRaises(self.script.RemediationError) as caught:
+                    self.script.discover(dict(EVENTS, SubscriptionProtocol=protocol, SubscriptionEndpoint=endpoint), None)
+                self.assertIn('SubscriptionEndpoint %s %s' % (json.dumps(endpoint), fragment), str(caught.exception))
+                self.assertIn('nothing was changed', str(caught.exception))
+                self.aws.assert_all_called()
+
+    def test_good_endpoints_pass(self):
+        for protocol, endpoint in self.GOOD:
+            with self.subTest(protocol=protocol, endpoint=endpoint):
+                self.assertIsNone(self.script.endpoint_problem(protocol, endpoint, 'aws', ACCOUNT))
+
+    def test_partition_is_the_callers(self):
+        gov = 'arn:aws-us-gov:sqs:us-gov-west-1:%s:alarms' % ACCOUNT
+        self.assertIsNone(self.script.endpoint_problem('sqs', gov, 'aws-us-gov', ACCOUNT))
+        self.assertIn('is in partition aws-us-gov, not aws', self.script.endpoint_problem('sqs', gov, 'aws', ACCOUNT))
+
+    def test_the_parameter_pattern_lets_through_every_good_endpoint_and_no_control_character(self):
+        import re
+        pattern = PARAMETERS['SubscriptionEndpoint']['allowedPattern']
+        for _protocol, endpoint in self.GOOD:
+            with self.subTest(endpoint):
+                self.assertIsNotNone(re.search(pattern, endpoint, re.ASCII))
+        for endpoint in ('secops\u0001@example.com', 'https://hooks.example.com/a\u0007', 'sec ops@example.com'):
+            with self.subTest(endpoint):
+                self.assertIsNone(re.search(pattern, endpoint, re.ASCII))
 
 
 class AlarmFiresTest(unittest.TestCase):

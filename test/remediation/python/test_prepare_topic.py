@@ -9,7 +9,8 @@ CREATED = 'arn:aws:sns:%s:%s:%s' % (REGION, ACCOUNT, TOPIC_NAME)
 GIVEN = 'arn:aws:sns:%s:%s:security-alerts' % (REGION, ACCOUNT)
 KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab'
 KEY_ARN = 'arn:aws:kms:%s:%s:key/%s' % (REGION, ACCOUNT, KEY_ID)
-EVENTS = {'AccountId': ACCOUNT, 'TopicArn': '', 'TopicName': TOPIC_NAME, 'KmsKeyId': '',
+# DiscoverChain's plan: the topic to create (by the name in its ARN), unless a TopicArn is given (then 'use').
+EVENTS = {'AccountId': ACCOUNT, 'TopicAction': 'create', 'TopicArn': CREATED, 'KmsKeyId': '',
           'SubscriptionProtocol': 'email', 'SubscriptionEndpoint': ''}
 
 # The policy SNS gives a new topic (owner statement), as GetTopicAttributes returns it.
@@ -55,11 +56,15 @@ class PrepareTopicCase(ScriptTestCase):
     def existing_subscriptions(self, topic, *subscriptions):
         self.sns().add_response('list_subscriptions_by_topic', {'Subscriptions': list(subscriptions)}, {'TopicArn': topic})
 
+    @staticmethod
+    def events(given):
+        return dict(EVENTS, TopicAction='use' if 'TopicArn' in given else 'create', **given)
+
     def prepare(self, **events):
-        return self.run_handler('prepare_topic', dict(EVENTS, **events))
+        return self.run_handler('prepare_topic', self.events(events))
 
     def fails(self, *fragments, **events):
-        return self.assertFails('prepare_topic', dict(EVENTS, **events), *fragments)
+        return self.assertFails('prepare_topic', self.events(events), *fragments)
 
 
 class TopicTest(PrepareTopicCase):
@@ -177,6 +182,16 @@ class SubscriptionTest(PrepareTopicCase):
                 self.existing_subscriptions(GIVEN, {'SubscriptionArn': arn, 'Owner': ACCOUNT, 'Protocol': 'email',
                                                     'Endpoint': 'secops@example.com', 'TopicArn': GIVEN})
                 self.assertIs(self.prepare(TopicArn=GIVEN, SubscriptionEndpoint='secops@example.com')['Subscribed'], False)
+
+    def test_endpoint_on_a_later_page_is_found_past_a_confirmed_subscription(self):
+        self.given_topic_with_policy()
+        self.sns().add_response('list_subscriptions_by_topic', {'NextToken': 'p2', 'Subscriptions': [
+            {'SubscriptionArn': GIVEN + ':1', 'Owner': ACCOUNT, 'Protocol': 'email', 'Endpoint': 'oncall@example.com', 'TopicArn': GIVEN}]},
+            {'TopicArn': GIVEN})
+        self.sns().add_response('list_subscriptions_by_topic', {'Subscriptions': [
+            {'SubscriptionArn': 'PendingConfirmation', 'Owner': ACCOUNT, 'Protocol': 'email', 'Endpoint': 'secops@example.com', 'TopicArn': GIVEN}]},
+            {'TopicArn': GIVEN, 'NextToken': 'p2'})
+        self.assertIs(self.prepare(TopicArn=GIVEN, SubscriptionEndpoint='secops@example.com')['Subscribed'], False)
 
     def test_same_endpoint_over_another_protocol_is_subscribed(self):
         queue = 'arn:aws:sqs:us-east-1:111122223333:alarms'

@@ -52,33 +52,52 @@ class VerifyTest(ScriptTestCase):
         self.subscriptions(TOPIC, subscription(), subscription(confirmed=False, endpoint='oncall@example.com'))
         result = self.verify()
         self.assertEqual(result, {'FilterName': EVENTS['FilterName'], 'AlarmName': EVENTS['AlarmName'], 'Topics': [TOPIC],
-                                  'ConfirmedSubscriptions': 1, 'PendingSubscriptions': 1})
-        self.assertNotIn('Next', result)
+                                  'Confirmed': True, 'ConfirmedTopic': TOPIC})
 
-    def test_pending_subscription_only_says_what_to_do_next(self):
+    def test_pending_subscription_is_named_in_what_to_do_next(self):
         self.filters(metric_filter())
         self.alarms(alarm())
         self.subscriptions(TOPIC, subscription(confirmed=False))
         result = self.verify()
-        self.assertEqual((result['ConfirmedSubscriptions'], result['PendingSubscriptions']), (0, 1))
-        self.assertIn('Confirm a subscription to %s (1 pending)' % TOPIC, result['Next'])
-        self.assertIn('NON_COMPLIANT', result['Next'])
+        self.assertEqual(result['PendingConfirmation'], ['email subscription of secops@example.com to %s' % TOPIC])
+        self.assertEqual(result['Next'], 'Confirm the email subscription of secops@example.com to %s (pending confirmation); until then '
+                                         'the rule reports the account NON_COMPLIANT' % TOPIC)
+        self.assertIs(result['Confirmed'], False)
+
+    def test_several_pending_subscriptions_are_all_named(self):
+        self.filters(metric_filter())
+        self.alarms(alarm())
+        self.subscriptions(TOPIC, subscription(confirmed=False), subscription(confirmed=False, endpoint='oncall@example.com'))
+        self.assertIn('Confirm one of the subscriptions pending confirmation: email subscription of secops@example.com to %s; '
+                      'email subscription of oncall@example.com to %s;' % (TOPIC, TOPIC), self.verify()['Next'])
 
     def test_no_subscription_at_all(self):
         self.filters(metric_filter())
         self.alarms(alarm())
         self.subscriptions(TOPIC)
-        self.assertIn('(0 pending)', self.verify()['Next'])
+        result = self.verify()
+        self.assertEqual(result['PendingConfirmation'], [])
+        self.assertIn('Subscribe an endpoint to %s (SubscriptionEndpoint) and confirm it' % TOPIC, result['Next'])
 
-    def test_every_sns_action_is_counted_in_its_region(self):
+    def test_every_sns_action_is_read_in_its_region(self):
         other = 'arn:aws:sns:eu-west-1:%s:central-alerts' % ACCOUNT
         self.filters(metric_filter())
         self.alarms(alarm(actions=(TOPIC, 'arn:aws:ssm:us-east-1:111122223333:opsitem:3', other)))
         self.subscriptions(TOPIC, subscription(confirmed=False))
         self.subscriptions(other, subscription(topic=other))
         result = self.verify()
-        self.assertEqual((result['Topics'], result['ConfirmedSubscriptions'], result['PendingSubscriptions']), ([TOPIC, other], 1, 1))
-        self.assertNotIn('Next', result)
+        self.assertEqual((result['Topics'], result['Confirmed'], result['ConfirmedTopic']), ([TOPIC, other], True, other))
+
+    def test_subscriptions_are_read_up_to_the_first_page_with_a_confirmed_one(self):
+        self.filters(metric_filter())
+        self.alarms(alarm())
+        sns = self.aws.stub('sns')
+        sns.add_response('list_subscriptions_by_topic', {'Subscriptions': [subscription(confirmed=False)], 'NextToken': 'p2'},
+                         {'TopicArn': TOPIC})
+        sns.add_response('list_subscriptions_by_topic', {'Subscriptions': [subscription()], 'NextToken': 'p3'},
+                         {'TopicArn': TOPIC, 'NextToken': 'p2'})
+        # No third page is stubbed: reading it fails the test.
+        self.assertIs(self.verify()['Confirmed'], True)
 
     def test_selected_payload_is_the_result(self):
         self.filters(metric_filter())
