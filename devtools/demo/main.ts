@@ -105,38 +105,69 @@ function pythonReady(): boolean {
   return spawnSync(PYTHON, ['-c', 'import boto3, yaml'], { stdio: 'ignore' }).status === 0;
 }
 
-/** Runs the remediation document with the local SSM runner; returns a one-line account of what it did. */
+/** DiscoverChain's plan, as the runner reports the document output DiscoverChain.Plan. */
+interface Plan {
+  FilterAction?: string;
+  FilterName?: string;
+  AlarmAction?: string;
+  AlarmName?: string;
+  TopicArn?: string;
+}
+
+const topicName = (arn: string): string => arn.split(':').pop() ?? arn;
+
+/** Every subscription of the world, as `topic protocol endpoint`. */
+function subscriptionsOf(world: World): Set<string> {
+  return new Set(world.accounts.flatMap((a) => a.topics.flatMap((t) => t.subscriptions.map((s) => `${t.topicArn} ${s.protocol} ${s.endpoint}`))));
+}
+
+/**
+ * Runs the remediation document with the local SSM runner; returns a one-line account of what it did (created,
+ * reused or kept: filter, alarm, topic, subscription). The subscriptions it created are confirmed, as their recipient
+ * would on receiving SNS's confirmation email; any that were pending before stay pending.
+ */
 async function remediate(local: LocalAws, accountId: string): Promise<string> {
   const parameters = {
     AutomationAssumeRole: `arn:aws:iam::${accountId}:role/UnauthorizedApiCallsMonitoredRemediation`,
     AccountId: accountId,
     SubscriptionEndpoint: EMAIL,
   };
-  const writesBefore = local.log.length;
+  const topicsBefore = new Set(local.world.accounts.flatMap((a) => a.topics.map((t) => t.topicArn)));
+  const subscriptionsBefore = subscriptionsOf(local.world);
   const result = await run(
     PYTHON,
     [RUNNER, '--document', DOCUMENT, '--endpoint', local.endpoint, '--region', REGION, '--parameters', JSON.stringify(parameters)],
     localEnv(local, accountId),
   );
-  const outcome = JSON.parse(result.stdout || '{}') as { status?: string; failureMessage?: string };
+  const outcome = JSON.parse(result.stdout || '{}') as { status?: string; failureMessage?: string; outputs?: Record<string, unknown> };
   if (outcome.status !== 'Success') return `failed: ${outcome.failureMessage ?? result.stderr.trim()}`;
-  const writes = local.log
-    .slice(writesBefore)
-    .filter((c) => /^(Put|Create|Set|Subscribe)/.test(c.action.split(':')[1] ?? ''))
-    .map((c) => c.action);
-  confirmEmailSubscriptions(local);
-  return writes.length === 0 ? 'nothing to change' : `${writes.join(', ')}; ${EMAIL} confirmed the subscription`;
+  const plan = (outcome.outputs?.['DiscoverChain.Plan'] ?? {}) as Plan;
+  if (plan.AlarmAction === 'keep') return 'nothing to change';
+  const verb = (action: string | undefined) => (action === 'create' ? 'created' : action === 'reuse' ? 'reused' : 'kept');
+  const done = [`${verb(plan.FilterAction)} filter '${plan.FilterName}'`, `${verb(plan.AlarmAction)} alarm '${plan.AlarmName}'`];
+  if (plan.TopicArn) done.push(`${topicsBefore.has(plan.TopicArn) ? 'reused' : 'created'} topic ${topicName(plan.TopicArn)}`);
+  const created = confirmCreatedSubscriptions(local, subscriptionsBefore);
+  if (created.length > 0) done.push(`subscribed ${created.join(', ')} (confirmed by the recipient)`);
+  else if (plan.TopicArn && subscriptionsBefore.has(`${plan.TopicArn} email ${EMAIL}`)) done.push(`${EMAIL} was already subscribed, not again`);
+  const verified = (outcome.outputs?.['VerifyChain.Result'] ?? {}) as { Confirmed?: boolean; Next?: string };
+  // Next was written before the recipient confirmed what the remediation subscribed: shown only when that changed nothing.
+  if (created.length === 0 && verified.Confirmed === false && verified.Next) return `${done.join('; ')}\n  next: ${verified.Next}`;
+  return done.join('; ');
 }
 
-/** What the recipient does on receiving SNS's confirmation email. */
-function confirmEmailSubscriptions(local: LocalAws): void {
+/** Confirms the subscriptions made since `before`, as their recipient would; returns their endpoints. */
+function confirmCreatedSubscriptions(local: LocalAws, before: Set<string>): string[] {
+  const confirmed: string[] = [];
   for (const account of local.world.accounts) {
     for (const topic of account.topics) {
       topic.subscriptions.forEach((s, i) => {
-        if (s.endpoint === EMAIL && !s.subscriptionArn.startsWith('arn:')) s.subscriptionArn = `${topic.topicArn}:demo-confirmed-${i}`;
+        if (before.has(`${topic.topicArn} ${s.protocol} ${s.endpoint}`) || s.subscriptionArn.startsWith('arn:')) return;
+        s.subscriptionArn = `${topic.topicArn}:demo-confirmed-${i}`;
+        confirmed.push(s.endpoint);
       });
     }
   }
+  return confirmed;
 }
 
 async function sample(file: string, withRemediation: boolean): Promise<Row> {
