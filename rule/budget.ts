@@ -7,6 +7,8 @@
 export interface TimeBudget {
   /** Epoch milliseconds after which no new work starts. */
   readonly deadline: number;
+  /** The clock the budget runs on (Date.now, or a test's). */
+  now(): number;
   /** Milliseconds left, never negative. */
   remaining(): number;
   expired(): boolean;
@@ -16,6 +18,7 @@ export function timeBudget(milliseconds: number, now: () => number = Date.now): 
   const deadline = now() + Math.max(0, milliseconds);
   return {
     deadline,
+    now,
     remaining: () => Math.max(0, deadline - now()),
     expired: () => now() >= deadline,
   };
@@ -25,9 +28,9 @@ export function timeBudget(milliseconds: number, now: () => number = Date.now): 
  * An equal share of the time left, for one of `parts` pieces of work still to do: it expires when the piece has
  * used its share or the whole budget is spent, so that one piece that cannot finish leaves time for the others.
  */
-export function share(budget: TimeBudget, parts: number, now: () => number = Date.now): () => boolean {
-  const until = Math.min(budget.deadline, now() + budget.remaining() / Math.max(1, parts));
-  return () => budget.expired() || now() >= until;
+export function share(budget: TimeBudget, parts: number): () => boolean {
+  const until = Math.min(budget.deadline, budget.now() + budget.remaining() / Math.max(1, parts));
+  return () => budget.expired() || budget.now() >= until;
 }
 
 /** Kept back from the Lambda's remaining time for PutEvaluations (and the AssumeRole before it). */

@@ -177,9 +177,12 @@ export function assessTrail(snapshot: TrailSnapshot, accountId: string, judge: F
     if (s.outcome === 'compliant') return withNotes(s);
     best = better(best, s);
   }
-  // Among filters that all fail the judge, name the one meant for this control rather than another CIS filter.
+  // Among filters that all fail the judge, name one that could not be verified (it may be the right one), else the
+  // one meant for this control rather than another CIS filter.
   if (best && best.progress === 5 && best.outcome === 'broken') {
-    const intended = filters.find((f) => f.filter.filterPattern.includes('errorCode'));
+    const intended =
+      filters.find((f) => judge.verdict(f.filter.filterPattern).unverified !== undefined) ??
+      filters.find((f) => f.filter.filterPattern.includes('errorCode'));
     if (intended) best = assessFilter(judge, intended, siblings, logGroup, 5);
     else best = step(5, `none of the ${filters.length} metric filters on log group ${logGroup.name} catches unauthorized calls; add one with the CIS pattern`);
   }

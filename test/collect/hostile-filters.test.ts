@@ -57,6 +57,26 @@ describe('the evaluation time budget', () => {
   });
 });
 
+describe('each filter is judged within its share of the time left', () => {
+  /** A clock that moves 1 ms each time it is read, so that the judge's own work is what spends the budget. */
+  function tickingBudget(ms: number): TimeBudget {
+    let t = 0;
+    return timeBudget(ms, () => t++);
+  }
+  const slow = HOSTILE_FILTERS['|| of unknown fields']!;
+
+  it('a filter that cannot be judged in its share is not verified, and the good filter still makes the account COMPLIANT', async () => {
+    const decision = await evaluate(withFilters([slow]), tickingBudget(120));
+    expect(decision).toEqual({ complianceType: 'COMPLIANT', annotation: expect.stringContaining(`filter '${FILTER_NAME}'`) });
+  });
+
+  it('alone, it is reported as not verified for lack of time, never accepted', async () => {
+    const decision = await evaluate(withFilters([slow], false), tickingBudget(120));
+    expect(decision.complianceType).toBe('NON_COMPLIANT');
+    expect(decision.annotation).toContain("was not verified: ran out of the evaluation's time budget");
+  });
+});
+
 describe('names chosen by whoever created the resource', () => {
   it('a filter name with a line break and a right-to-left override is shown escaped, on one line', async () => {
     const world = withFilters(['{ $.errorCode = "AccessDenied" }'], false);
