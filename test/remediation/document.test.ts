@@ -13,7 +13,7 @@ import { existsSync, readFileSync, readdirSync } from 'fs';
 import * as path from 'path';
 import { gunzipSync } from 'zlib';
 import { parse } from 'yaml';
-import { checkAlarmFires, checkTransformation } from '../../rule/chain';
+import { checkAlarmFires, checkTransformation, isConfirmed, snsTopicsOf } from '../../rule/chain';
 import { UNAUTHORIZED_CALL_DEFINITION, withoutWhitespace } from '../../rule/pattern/cis';
 import { CLOUDTRAIL_FIELDS, SAMPLE_RECORDS, type FieldType } from '../../rule/pattern/cloudtrail';
 import { matchesLogEvent, UnsupportedPatternError, type JsonObject, type JsonValue } from '../../rule/pattern/evaluate';
@@ -857,5 +857,42 @@ describePy('DiscoverChain witness records and CIS pattern', () => {
     const witness = witnessAccepts(pattern);
     if (witness === 'not evaluated') return; // space-delimited: the rule's engine does not evaluate it, AWS's does
     expect({ pattern, keptByDiscover: witness }).toEqual({ pattern, keptByDiscover: judgePattern(pattern).accepted });
+  });
+});
+
+// ---- DiscoverChain reads topics and subscriptions as the rule does ----------------------------------------------
+
+/** Runs DiscoverChain's sns_topics_of and is_confirmed (boto3 shapes) on the given alarm actions and subscription ARNs. */
+function discoverReads(actions: string[][], subscriptionArns: string[]): { topics: string[][]; confirmed: boolean[] } {
+  const script = String(stepNamed('DiscoverChain').inputs.Script);
+  const probe = String.raw`
+import json, sys, types
+sys.modules['boto3'] = types.ModuleType('boto3')
+ns = {'__name__': 'ssm_DiscoverChain'}
+data = json.load(sys.stdin)
+exec(compile(data['script'], '<DiscoverChain>', 'exec'), ns)
+print(json.dumps({'topics': [ns['sns_topics_of']({'AlarmActions': a}) for a in data['actions']],
+                  'confirmed': [ns['is_confirmed']({'SubscriptionArn': s}) for s in data['arns']]}))
+`;
+  const r = spawnSync(PYTHON, ['-c', probe], { input: JSON.stringify({ script, actions, arns: subscriptionArns }), encoding: 'utf8', timeout: 60_000 });
+  if (r.status !== 0) throw new Error(`${PYTHON} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as { topics: string[][]; confirmed: boolean[] };
+}
+
+describePy('DiscoverChain agrees with the rule (rule/chain.ts) on topics and confirmed subscriptions', () => {
+  const ACTIONS = [
+    ['arn:aws:sns:us-east-1:111122223333:security-alerts'],
+    ['arn:aws:sns:us-east-1:111122223333:alerts.fifo', 'arn:aws-us-gov:sns:us-gov-west-1:111122223333:alerts'],
+    ['arn:aws:automate:us-east-1:ec2:stop', 'arn:aws:ssm:us-east-1:111122223333:opsitem:3', 'arn:aws:swf:us-east-1:111122223333:action/actions/AWS_EC2.InstanceId.Reboot/1.0'],
+    ['arn:aws:sns:us-east-1:1111:short-account', 'arn:aws:sns:us-east-1:111122223333:', 'arn:aws:sns:us-east-1:111122223333:a b', 'not-an-arn:sns:x'],
+    ['arn:aws:lambda:us-east-1:111122223333:function:notify', 'arn:aws:sns:eu-west-1:444455556666:central'],
+  ];
+  const ARNS = ['arn:aws:sns:us-east-1:111122223333:security-alerts:0f1e2d3c', 'PendingConfirmation', 'Deleted', '', 'pending confirmation'];
+
+  it('sns_topics_of and is_confirmed give what snsTopicsOf and isConfirmed give', () => {
+    const python = discoverReads(ACTIONS, ARNS);
+    const alarm = (alarmActions: string[]) => ({ alarmActions }) as unknown as MetricAlarm;
+    expect(python.topics).toEqual(ACTIONS.map((a) => snsTopicsOf(alarm(a))));
+    expect(python.confirmed).toEqual(ARNS.map((subscriptionArn) => isConfirmed({ subscriptionArn, protocol: 'email', endpoint: 'x@example.com' })));
   });
 });

@@ -269,10 +269,8 @@ class ManagementEventsTest(unittest.TestCase):
                 self.assertIs(self.records(selectors), expected)
 
     def test_advanced_read_and_write_in_two_selectors(self):
-        # KNOWN BUG in DiscoverChain (left failing on purpose): two advanced Management selectors, one readOnly
-        # true and one readOnly false, together record every management event; the rule (managementEventCoverage
-        # in rule/chain.ts) accepts them, but records_all_management_events only accepts a selector without a
-        # readOnly field, so discover fails with "does not record all management events" on a trail the rule accepts.
+        # Two advanced Management selectors, one readOnly true and one readOnly false, together record every
+        # management event, as managementEventCoverage in rule/chain.ts accepts.
         m = self.MANAGEMENT
         selectors = self.advanced([m, {'Field': 'readOnly', 'Equals': ['true']}], [m, {'Field': 'readOnly', 'Equals': ['false']}])
         self.assertIs(self.records(selectors), True)
