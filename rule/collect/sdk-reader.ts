@@ -2,14 +2,15 @@
  * AwsReader over the AWS SDK v3: one lazily created client per (service, region), SDK paginators for every
  * paginated call, the SDK's adaptive retry for throttling, and every SDK error turned into a CallFailure.
  *
- * Endpoints are never set here, so the SDK's own `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_<SERVICE>` support keeps
- * working (that is how a local AWS emulator is reached).
+ * Every read is bounded: each call stops when the evaluation's time budget is spent (an AbortSignal ends retries,
+ * rate-limiter waits and held requests at once), requests time out (client-config.ts), and listings stop on a
+ * repeated token or after MAX_PAGES pages. An answer that leaves out what the decision needs is a failure, never
+ * read as a default.
  */
 import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
 import type {
   AdvancedEventSelector as SdkAdvancedEventSelector,
   AdvancedFieldSelector as SdkAdvancedFieldSelector,
-  CloudTrailClientConfig,
   EventSelector as SdkEventSelector,
   GetEventSelectorsResponse,
   GetTrailStatusResponse,
@@ -17,21 +18,20 @@ import type {
 } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchClient, DescribeAlarmsForMetricCommand, paginateDescribeAlarms } from '@aws-sdk/client-cloudwatch';
 import type {
-  CloudWatchClientConfig,
   Dimension as SdkDimension,
   MetricAlarm as SdkMetricAlarm,
   MetricDataQuery as SdkMetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, TestMetricFilterCommand, paginateDescribeMetricFilters } from '@aws-sdk/client-cloudwatch-logs';
 import type {
-  CloudWatchLogsClientConfig,
   MetricFilter as SdkMetricFilter,
   MetricTransformation as SdkMetricTransformation,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { SNSClient, paginateListSubscriptionsByTopic } from '@aws-sdk/client-sns';
-import type { SNSClientConfig, Subscription as SdkSubscription } from '@aws-sdk/client-sns';
+import type { Subscription as SdkSubscription } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import type { STSClientConfig } from '@aws-sdk/client-sts';
+import type { TimeBudget } from '../budget';
+import { isConfirmed } from '../chain';
 import type {
   AdvancedEventSelector,
   AdvancedFieldSelector,
@@ -48,34 +48,10 @@ import type {
   Trail,
   TrailStatus,
 } from '../snapshot';
-import { TEST_METRIC_FILTER_MAX_MESSAGES, type AwsReader } from './reader';
+import { awsClientConfig, type ReaderCredentials, type SharedClientConfig } from './client-config';
+import { MAX_PAGES, READER_FAILURE, TEST_METRIC_FILTER_MAX_MESSAGES, type AwsReader } from './reader';
 
-/** Static credentials or a provider (AwsCredentialIdentity | AwsCredentialIdentityProvider), as every client takes. */
-export type ReaderCredentials = NonNullable<STSClientConfig['credentials']>;
-
-type AllClientsConfig = CloudTrailClientConfig &
-  CloudWatchLogsClientConfig &
-  CloudWatchClientConfig &
-  SNSClientConfig &
-  STSClientConfig;
-
-/**
- * Client settings shared by every service (region, credentials and endpoint are the reader's business). Picked from
- * the intersection of the clients' configs so that one value is valid for all of them.
- */
-export type SharedClientConfig = Partial<
-  Pick<
-    AllClientsConfig,
-    | 'requestHandler'
-    | 'maxAttempts'
-    | 'retryMode'
-    | 'retryStrategy'
-    | 'logger'
-    | 'useFipsEndpoint'
-    | 'useDualstackEndpoint'
-    | 'customUserAgent'
-  >
->;
+export type { ReaderCredentials, SharedClientConfig } from './client-config';
 
 export interface SdkAwsReaderOptions {
   accountId: string;
@@ -87,12 +63,20 @@ export interface SdkAwsReaderOptions {
   defaultRegion: string;
   /** Merged into every client's config (a requestHandler, maxAttempts, retryStrategy, ...). */
   clientConfig?: SharedClientConfig;
+  /**
+   * The evaluation's time. Every call stops when it is spent and fails with TimeBudgetExhausted; a call asked for
+   * after that fails so without a request. Without a budget, calls are bounded by the client's timeouts and
+   * retries only. The Lambda and the CLI always give one (see forEvaluation).
+   */
+  budget?: TimeBudget;
 }
 
 export interface CreateSdkAwsReaderOptions {
   region: string;
   credentials?: ReaderCredentials;
   clientConfig?: SharedClientConfig;
+  /** The evaluation's time, for the GetCallerIdentity call and the reader it gives. */
+  budget?: TimeBudget;
 }
 
 const ROLE_SESSION_NAME = 'unauthorized-api-calls-monitored';
@@ -104,21 +88,21 @@ const ROLE_SESSION_SECONDS = 900;
  * up front (the CLI), and returns a reader for it.
  */
 export async function createSdkAwsReader(options: CreateSdkAwsReaderOptions): Promise<Fetched<SdkAwsReader>> {
-  const { region, credentials, clientConfig } = options;
-  const sts = new STSClient(clientConfigFor(region, credentials, clientConfig));
+  const { region, credentials, clientConfig, budget } = options;
+  const sts = new STSClient(awsClientConfig(region, credentials, clientConfig));
   const action = 'sts:GetCallerIdentity';
   const resource = `caller identity in ${region}`;
-  const identity = await callAws(action, resource, staticSecrets(credentials), () =>
-    sts.send(new GetCallerIdentityCommand({})),
+  const identity = await callAws(action, resource, staticSecrets(credentials), budget, (abort) =>
+    sts.send(new GetCallerIdentityCommand({}), abort),
   );
   if (!identity.ok) return identity;
   const arn = splitArn(identity.value.Arn ?? '');
   const accountId = identity.value.Account ?? arn?.account;
   if (arn === undefined || accountId === undefined || !ACCOUNT_ID.test(accountId)) {
-    return failed(action, resource, 'InvalidResponse', 'GetCallerIdentity returned no usable Account/Arn');
+    return failed(action, resource, READER_FAILURE.invalidResponse, 'GetCallerIdentity returned no usable Account/Arn');
   }
   return ok(
-    new SdkAwsReader({ accountId, partition: arn.partition, credentials, defaultRegion: region, clientConfig }),
+    new SdkAwsReader({ accountId, partition: arn.partition, credentials, defaultRegion: region, clientConfig, budget }),
   );
 }
 
@@ -128,55 +112,78 @@ export class SdkAwsReader implements AwsReader {
   private readonly options: SdkAwsReaderOptions;
   /** Literal secrets to scrub from error messages (known only for static credentials). */
   private readonly secrets: string[];
-  private readonly cloudTrail: PerRegion<CloudTrailClient>;
-  private readonly logs: PerRegion<CloudWatchLogsClient>;
-  private readonly cloudWatch: PerRegion<CloudWatchClient>;
-  private readonly sns: PerRegion<SNSClient>;
-  private readonly sts: PerRegion<STSClient>;
+  /** Replaced by forEvaluation, so that readers of successive evaluations share clients and their connections. */
+  private clients: ServiceClients;
 
   constructor(options: SdkAwsReaderOptions) {
     this.options = options;
     this.accountId = options.accountId;
     this.partition = options.partition ?? 'aws';
     this.secrets = staticSecrets(options.credentials);
-    const config = (region: string) => clientConfigFor(region, options.credentials, options.clientConfig);
-    this.cloudTrail = new PerRegion((region) => new CloudTrailClient(config(region)));
-    this.logs = new PerRegion((region) => new CloudWatchLogsClient(config(region)));
-    this.cloudWatch = new PerRegion((region) => new CloudWatchClient(config(region)));
-    this.sns = new PerRegion((region) => new SNSClient(config(region)));
-    this.sts = new PerRegion((region) => new STSClient(config(region)));
+    this.clients = new ServiceClients(options.credentials, options.clientConfig);
+  }
+
+  /**
+   * A reader for one evaluation with this reader's account, credentials and clients, whose calls end when `budget`
+   * is spent. The Lambda keeps one reader per account across invocations and takes one of these per invocation.
+   */
+  forEvaluation(budget: TimeBudget): SdkAwsReader {
+    const reader = new SdkAwsReader({ ...this.options, budget });
+    reader.clients = this.clients;
+    return reader;
   }
 
   // ---- CloudTrail ----
 
   async describeTrails(region: string): Promise<Fetched<Trail[]>> {
-    const response = await this.call('cloudtrail:DescribeTrails', `trails in ${region}`, () =>
-      this.cloudTrail.get(region).send(new DescribeTrailsCommand({ includeShadowTrails: true })),
+    const response = await this.call('cloudtrail:DescribeTrails', `trails in ${region}`, (abort) =>
+      this.clients.cloudTrail.get(region).send(new DescribeTrailsCommand({ includeShadowTrails: true }), abort),
     );
+    // No trailList is no trails: an empty list is a legitimate answer, which JSON protocols may leave out, and no
+    // trail is never compliant, so reading it so cannot make silence a compliance.
     return mapFetched(response, (r) => (r.trailList ?? []).map((trail) => toTrail(trail, region)));
   }
 
   async getTrailStatus(trail: Trail): Promise<Fetched<TrailStatus>> {
+    const action = 'cloudtrail:GetTrailStatus';
     // By ARN in the home region: a shadow trail's status is only readable there.
-    const response = await this.call('cloudtrail:GetTrailStatus', trail.arn, () =>
-      this.cloudTrail.get(trail.homeRegion).send(new GetTrailStatusCommand({ Name: trail.arn })),
+    const response = await this.call(action, trail.arn, (abort) =>
+      this.clients.cloudTrail.get(trail.homeRegion).send(new GetTrailStatusCommand({ Name: trail.arn }), abort),
     );
-    return mapFetched(response, toTrailStatus);
+    if (!response.ok) return response;
+    // IsLogging is what this call is read for: without it the answer says nothing about logging.
+    const { IsLogging: isLogging } = response.value;
+    if (isLogging === undefined) return incomplete(action, trail.arn, 'GetTrailStatus returned no IsLogging');
+    return ok(toTrailStatus(response.value, isLogging));
   }
 
   async getEventSelectors(trail: Trail): Promise<Fetched<EventSelectors>> {
-    const response = await this.call('cloudtrail:GetEventSelectors', trail.arn, () =>
-      this.cloudTrail.get(trail.homeRegion).send(new GetEventSelectorsCommand({ TrailName: trail.arn })),
+    const action = 'cloudtrail:GetEventSelectors';
+    const response = await this.call(action, trail.arn, (abort) =>
+      this.clients.cloudTrail.get(trail.homeRegion).send(new GetEventSelectorsCommand({ TrailName: trail.arn }), abort),
     );
-    return mapFetched(response, toEventSelectors);
+    if (!response.ok) return response;
+    // A trail always has selectors: one created without any gets the default selector (all management events), and
+    // AWS returns either EventSelectors or AdvancedEventSelectors (PutEventSelectors reference; ScoutSuite issue
+    // #1424 shows a real answer with only the advanced ones). An answer with neither says nothing, and must not be
+    // read as the default.
+    const { EventSelectors: classic, AdvancedEventSelectors: advanced } = response.value;
+    if ((classic ?? []).length === 0 && (advanced ?? []).length === 0) {
+      return incomplete(action, trail.arn, 'GetEventSelectors returned neither EventSelectors nor AdvancedEventSelectors');
+    }
+    return ok(toEventSelectors(response.value));
   }
 
   // ---- CloudWatch Logs ----
 
   async describeMetricFilters(logGroupName: string, region: string): Promise<Fetched<MetricFilter[]>> {
-    const pages = await this.call('logs:DescribeMetricFilters', `log group ${logGroupName} in ${region}`, () =>
-      collectPages(paginateDescribeMetricFilters({ client: this.logs.get(region) }, { logGroupName })),
+    const pages = await this.call('logs:DescribeMetricFilters', `log group ${logGroupName} in ${region}`, (abort) =>
+      collectPages(paginateDescribeMetricFilters({ client: this.clients.logs.get(region) }, { logGroupName }, abort), {
+        tokenName: 'nextToken',
+        nextToken: (page) => page.nextToken,
+      }),
     );
+    // A page without metricFilters has none: a log group without filters is a legitimate answer, and never compliant.
     return mapFetched(pages, (ps) =>
       ps.flatMap((page) => page.metricFilters ?? []).map((filter) => toMetricFilter(filter, logGroupName)),
     );
@@ -195,32 +202,48 @@ export class SdkAwsReader implements AwsReader {
     }
     // AWS rejects an empty list, and the answer is known anyway.
     if (messages.length === 0) return ok([]);
-    const response = await this.call(action, resource, () =>
-      this.logs.get(region).send(new TestMetricFilterCommand({ filterPattern, logEventMessages: messages })),
+    const response = await this.call(action, resource, (abort) =>
+      this.clients.logs.get(region).send(new TestMetricFilterCommand({ filterPattern, logEventMessages: messages }), abort),
     );
-    return mapFetched(response, (r) => {
-      // eventNumber is 1-based: the position of the message in logEventMessages.
-      const matched = new Set((r.matches ?? []).map((match) => match.eventNumber));
-      return messages.map((_, index) => matched.has(index + 1));
-    });
+    if (!response.ok) return response;
+    // AWS returns only the matched events ("matches: the matched events", MetricFilterMatchRecord), so fewer matches
+    // than messages, or none at all, is a legitimate answer. A match must name one of the messages sent, by its
+    // 1-based position: one that does not makes the whole answer unreadable.
+    const matches = response.value.matches ?? [];
+    const stray = matches.find(({ eventNumber: n }) => n === undefined || !Number.isInteger(n) || n < 1 || n > messages.length);
+    if (stray) {
+      return failed(
+        action,
+        resource,
+        READER_FAILURE.invalidResponse,
+        `TestMetricFilter returned a match with eventNumber ${String(stray.eventNumber)}, not one of the ${messages.length} messages sent`,
+      );
+    }
+    const matched = new Set(matches.map((match) => match.eventNumber));
+    return ok(messages.map((_, index) => matched.has(index + 1)));
   }
 
   // ---- CloudWatch ----
 
   async describeAlarmsForMetric(namespace: string, metricName: string, region: string): Promise<Fetched<MetricAlarm[]>> {
-    const response = await this.call('cloudwatch:DescribeAlarmsForMetric', `metric ${namespace}/${metricName} in ${region}`, () =>
-      this.cloudWatch.get(region).send(new DescribeAlarmsForMetricCommand({ Namespace: namespace, MetricName: metricName })),
+    const response = await this.call('cloudwatch:DescribeAlarmsForMetric', `metric ${namespace}/${metricName} in ${region}`, (abort) =>
+      this.clients.cloudWatch
+        .get(region)
+        .send(new DescribeAlarmsForMetricCommand({ Namespace: namespace, MetricName: metricName }), abort),
     );
+    // No MetricAlarms is no alarm on the metric: legitimate, and never compliant.
     return mapFetched(response, (r) => (r.MetricAlarms ?? []).map((alarm) => toMetricAlarm(alarm, region)));
   }
 
   async describeMetricMathAlarms(region: string): Promise<Fetched<MetricAlarm[]>> {
-    const pages = await this.call('cloudwatch:DescribeAlarms', `alarms in ${region}`, () =>
+    const pages = await this.call('cloudwatch:DescribeAlarms', `alarms in ${region}`, (abort) =>
       collectPages(
         // pageSize 100 (the maximum) keeps the number of calls, and so of throttles, down.
-        paginateDescribeAlarms({ client: this.cloudWatch.get(region), pageSize: 100 }, { AlarmTypes: ['MetricAlarm'] }),
+        paginateDescribeAlarms({ client: this.clients.cloudWatch.get(region), pageSize: 100 }, { AlarmTypes: ['MetricAlarm'] }, abort),
+        { tokenName: 'NextToken', nextToken: (page) => page.NextToken },
       ),
     );
+    // A page without MetricAlarms has none: legitimate, and it can only leave the chain unproven.
     return mapFetched(pages, (ps) =>
       ps
         .flatMap((page) => page.MetricAlarms ?? [])
@@ -237,10 +260,16 @@ export class SdkAwsReader implements AwsReader {
     if (arn === undefined || arn.service !== 'sns' || arn.region === '' || !ACCOUNT_ID.test(arn.account) || arn.resource === '') {
       return failed(action, topicArn, 'InvalidArn', 'not an SNS topic ARN (arn:PARTITION:sns:REGION:ACCOUNT:NAME)');
     }
-    // A topic's subscriptions are only listed in the topic's own region.
-    const pages = await this.call(action, topicArn, () =>
-      collectPages(paginateListSubscriptionsByTopic({ client: this.sns.get(arn.region) }, { TopicArn: topicArn })),
+    // A topic's subscriptions are only listed in the topic's own region. One confirmed subscription is all the
+    // chain asks, so the listing stops at the first page that has one.
+    const pages = await this.call(action, topicArn, (abort) =>
+      collectPages(paginateListSubscriptionsByTopic({ client: this.clients.sns.get(arn.region) }, { TopicArn: topicArn }, abort), {
+        tokenName: 'NextToken',
+        nextToken: (page) => page.NextToken,
+        enough: (page) => (page.Subscriptions ?? []).some((subscription) => isConfirmed(toSubscription(subscription))),
+      }),
     );
+    // A page without Subscriptions has none: a topic without subscriptions is legitimate, and never compliant.
     return mapFetched(pages, (ps) => ps.flatMap((page) => page.Subscriptions ?? []).map(toSubscription));
   }
 
@@ -261,20 +290,22 @@ export class SdkAwsReader implements AwsReader {
     if (arn.partition !== this.partition) {
       return failed(action, roleArn, 'InvalidArn', `role is in partition ${arn.partition}, not ${this.partition}`);
     }
-    const response = await this.call(action, roleArn, () =>
-      this.sts.get(this.options.defaultRegion).send(
+    const response = await this.call(action, roleArn, (abort) =>
+      this.clients.sts.get(this.options.defaultRegion).send(
         new AssumeRoleCommand({
           RoleArn: roleArn,
           RoleSessionName: ROLE_SESSION_NAME,
           DurationSeconds: ROLE_SESSION_SECONDS,
         }),
+        abort,
       ),
     );
     if (!response.ok) return response;
     const credentials = response.value.Credentials;
     if (credentials?.AccessKeyId === undefined || credentials.SecretAccessKey === undefined) {
-      return failed(action, roleArn, 'InvalidResponse', 'AssumeRole returned no credentials');
+      return incomplete(action, roleArn, 'AssumeRole returned no Credentials');
     }
+    // The role's reader keeps this reader's budget: it reads for the same evaluation.
     return ok(
       new SdkAwsReader({
         ...this.options,
@@ -289,13 +320,31 @@ export class SdkAwsReader implements AwsReader {
     );
   }
 
-  /** Runs one SDK call (or pagination), turning what it throws into a CallFailure. */
-  private call<T>(action: string, resource: string, send: () => Promise<T>): Promise<Fetched<T>> {
-    return callAws(action, resource, this.secrets, send);
+  /** Runs one SDK call (or listing) within the budget, turning what it throws into a CallFailure. */
+  private call<T>(action: string, resource: string, send: (abort: AbortOptions) => Promise<T>): Promise<Fetched<T>> {
+    return callAws(action, resource, this.secrets, this.options.budget, send);
   }
 }
 
 // ---- Clients ----
+
+/** The clients of one set of credentials: one per service and region, created on first use. */
+class ServiceClients {
+  readonly cloudTrail: PerRegion<CloudTrailClient>;
+  readonly logs: PerRegion<CloudWatchLogsClient>;
+  readonly cloudWatch: PerRegion<CloudWatchClient>;
+  readonly sns: PerRegion<SNSClient>;
+  readonly sts: PerRegion<STSClient>;
+
+  constructor(credentials: ReaderCredentials | undefined, clientConfig: SharedClientConfig | undefined) {
+    const config = (region: string) => awsClientConfig(region, credentials, clientConfig);
+    this.cloudTrail = new PerRegion((region) => new CloudTrailClient(config(region)));
+    this.logs = new PerRegion((region) => new CloudWatchLogsClient(config(region)));
+    this.cloudWatch = new PerRegion((region) => new CloudWatchClient(config(region)));
+    this.sns = new PerRegion((region) => new SNSClient(config(region)));
+    this.sts = new PerRegion((region) => new STSClient(config(region)));
+  }
+}
 
 /** Clients of one service, created on first use and then reused per region. */
 class PerRegion<C> {
@@ -313,50 +362,106 @@ class PerRegion<C> {
   }
 }
 
-function clientConfigFor(
-  region: string,
-  credentials: ReaderCredentials | undefined,
-  extra: SharedClientConfig | undefined,
-): SharedClientConfig & { region: string; credentials?: ReaderCredentials } {
-  return {
-    region,
-    // Absent rather than undefined, so that the SDK falls back to its default provider chain.
-    ...(credentials === undefined ? {} : { credentials }),
-    // Adaptive mode also rate-limits the client after throttles, which the rule's bursts of reads cause.
-    retryMode: 'adaptive',
-    maxAttempts: 8,
-    // Without timeouts a blackholed endpoint (a VPC Lambda without a route) hangs until the Lambda times out.
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 },
-    ...compact({ ...extra }),
-  };
+// ---- Listings ----
+
+/** A listing stopped by the reader itself (a token loop, too many pages): reported with its own code. */
+class ListingError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
-async function collectPages<T>(pages: AsyncIterable<T>): Promise<T[]> {
+interface Listing<T> {
+  /** The API's name for the token, for messages (`NextToken`, `nextToken`). */
+  tokenName: string;
+  nextToken: (page: T) => string | undefined;
+  /** True when this page already holds all the caller needs: no further page is read. */
+  enough?: (page: T) => boolean;
+}
+
+/**
+ * Reads the pages of an SDK paginator, which asks for a page only when the previous one has been taken: a token
+ * seen before (a service that pages in a loop) or a page past MAX_PAGES ends the listing with a ListingError before
+ * another request is made, so that a misbehaving service cannot keep an evaluation requesting and growing.
+ */
+async function collectPages<T>(pages: AsyncIterable<T>, listing: Listing<T>): Promise<T[]> {
   const collected: T[] = [];
-  for await (const page of pages) collected.push(page);
+  const seen = new Set<string>();
+  for await (const page of pages) {
+    collected.push(page);
+    if (listing.enough?.(page)) break;
+    // The SDK's paginators end on an absent or empty token too.
+    const token = listing.nextToken(page);
+    if (token === undefined || token === '') break;
+    if (seen.has(token)) {
+      throw new ListingError(READER_FAILURE.paginationLoop, `returned the same ${listing.tokenName} twice (page ${collected.length})`);
+    }
+    if (collected.length >= MAX_PAGES) {
+      throw new ListingError(READER_FAILURE.tooManyPages, `more than ${MAX_PAGES} pages`);
+    }
+    seen.add(token);
+  }
   return collected;
 }
 
 // ---- Errors ----
 
+/** What every SDK call of the reader is sent with: `client.send(command, abort)`. */
+interface AbortOptions {
+  abortSignal: AbortSignal;
+}
+
 /**
- * Awaits `send`, catching whatever it throws (only the SDK call runs inside: mapping the result happens outside,
- * so that a programming error in the mapping still throws).
+ * Awaits `send` within the budget, catching whatever it throws (only the SDK call runs inside: mapping the result
+ * happens outside, so that a programming error in the mapping still throws).
+ *
+ * The budget's signal goes to the SDK, whose retry middleware races its backoff and rate-limiter waits against it
+ * and whose HTTP handler destroys a held request on it; the same signal also ends the wait here, so that the call
+ * ends when the budget does whatever the handler in use does with the signal.
  */
 async function callAws<T>(
   action: string,
   resource: string,
   secrets: readonly string[],
-  send: () => Promise<T>,
+  budget: TimeBudget | undefined,
+  send: (abort: AbortOptions) => Promise<T>,
 ): Promise<Fetched<T>> {
+  if (budget?.expired()) {
+    return failed(action, resource, READER_FAILURE.timeBudgetExhausted, "the evaluation's time ran out before this call could start");
+  }
+  // AbortSignal.timeout's timer does not keep the process alive (Node documents it as unref'd).
+  const signal = budget ? AbortSignal.timeout(budget.remaining()) : new AbortController().signal;
+  const aborted = whenAborted(signal);
   try {
-    return ok(await send());
+    return ok(await Promise.race([send({ abortSignal: signal }), aborted.promise]));
   } catch (error) {
+    if (signal.aborted) {
+      return failed(action, resource, READER_FAILURE.timeBudgetExhausted, "the evaluation's time ran out before this call finished");
+    }
     return { ok: false, failure: toCallFailure(action, resource, error, secrets) };
+  } finally {
+    aborted.dispose();
   }
 }
 
+/** A promise rejected when `signal` aborts, and the way to stop listening once the call is over. */
+function whenAborted(signal: AbortSignal): { promise: Promise<never>; dispose: () => void } {
+  let dispose = () => {};
+  const promise = new Promise<never>((_, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    dispose = () => signal.removeEventListener('abort', onAbort);
+  });
+  // Only ever observed through the race above.
+  promise.catch(() => {});
+  return { promise, dispose };
+}
+
 function toCallFailure(action: string, resource: string, error: unknown, secrets: readonly string[]): CallFailure {
+  if (error instanceof ListingError) return { action, resource, code: error.code, message: error.message };
   return { action, resource, code: errorCode(error), message: redactCredentials(errorMessage(error), secrets) };
 }
 
@@ -371,16 +476,17 @@ interface SdkErrorShape {
 }
 
 /**
- * The AWS error code for an error AWS answered (a service exception has `$fault` and an HTTP status), or
- * `NetworkError` when no answer came back (connection refused, DNS, timeout).
+ * The AWS error code for an error AWS answered (a service exception has `$fault` and an HTTP status);
+ * `TimeoutError` when the SDK's connection or request timeout ended the call; `NetworkError` when no answer came
+ * back otherwise (connection refused, DNS).
  */
 function errorCode(error: unknown): string {
   const e = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorShape;
   const name = typeof e.name === 'string' && e.name !== '' ? e.name : undefined;
   const answered = e.$fault !== undefined || typeof e.$metadata?.httpStatusCode === 'number';
   if (answered) return (typeof e.Code === 'string' && e.Code !== '' ? e.Code : undefined) ?? name ?? 'UnknownError';
-  // No credentials found is not a network problem; keep its own name.
-  if (name === 'CredentialsProviderError') return name;
+  // No credentials found is not a network problem; keep its own name. A timeout is named so by the SDK's handler.
+  if (name === 'CredentialsProviderError' || name === 'TimeoutError') return name;
   return 'NetworkError';
 }
 
@@ -453,6 +559,11 @@ function failed(action: string, resource: string, code: string, message: string)
   return { ok: false, failure: { action, resource, code, message } };
 }
 
+/** An answer that left out what the call is read for: it proves nothing, so it is a failure, not a default. */
+function incomplete(action: string, resource: string, message: string): { ok: false; failure: CallFailure } {
+  return failed(action, resource, READER_FAILURE.incompleteResponse, message);
+}
+
 function mapFetched<T, U>(fetched: Fetched<T>, map: (value: T) => U): Fetched<U> {
   return fetched.ok ? ok(map(fetched.value)) : fetched;
 }
@@ -475,9 +586,9 @@ function toTrail(trail: SdkTrail, calledRegion: string): Trail {
   });
 }
 
-function toTrailStatus(status: GetTrailStatusResponse): TrailStatus {
+function toTrailStatus(status: GetTrailStatusResponse, isLogging: boolean): TrailStatus {
   return compact({
-    isLogging: status.IsLogging ?? false,
+    isLogging,
     latestCloudWatchLogsDeliveryError: status.LatestCloudWatchLogsDeliveryError,
     latestCloudWatchLogsDeliveryTime: status.LatestCloudWatchLogsDeliveryTime?.toISOString(),
   });
