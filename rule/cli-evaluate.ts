@@ -5,6 +5,8 @@
  */
 import { ConfigServiceClient, type Evaluation } from '@aws-sdk/client-config-service';
 import { STSClient } from '@aws-sdk/client-sts';
+import { CLI_BUDGET_MS, timeBudget, type TimeBudget } from './budget';
+import { awsClientConfig } from './collect/client-config';
 import type { AwsReader } from './collect/reader';
 import { createSdkAwsReader } from './collect/sdk-reader';
 import { describeFailure } from './decide';
@@ -17,7 +19,7 @@ import { escapeUnsafe, printable } from './text';
 export interface EvaluateDependencies {
   /** The region the SDK resolves without --region (AWS_REGION, the profile's region, ...). */
   defaultRegion: () => Promise<string | undefined>;
-  createReader: (region: string) => Promise<Fetched<AwsReader>>;
+  createReader: (region: string, budget: TimeBudget) => Promise<Fetched<AwsReader>>;
   configClient: (region: string) => ConfigServiceClient;
 }
 
@@ -29,8 +31,8 @@ export const sdkDependencies: EvaluateDependencies = {
       return undefined;
     }
   },
-  createReader: (region) => createSdkAwsReader({ region }),
-  configClient: (region) => new ConfigServiceClient({ region }),
+  createReader: (region, budget) => createSdkAwsReader({ region, budget }),
+  configClient: (region) => new ConfigServiceClient(awsClientConfig(region)),
 };
 
 export interface EvaluateOptions {
@@ -72,10 +74,11 @@ export async function runEvaluate(options: EvaluateOptions, deps: EvaluateDepend
   }
   const region = options.region ?? (await deps.defaultRegion());
   if (!region) throw new CouldNotRunError('no region: pass --region or set AWS_REGION (or a region in your AWS profile)');
-  const reader = await deps.createReader(region);
+  const budget = timeBudget(CLI_BUDGET_MS);
+  const reader = await deps.createReader(region, budget);
   if (!reader.ok) throw new CouldNotRunError(`cannot identify the account: ${describeFailure(reader.failure)}: ${reader.failure.message}`);
   const accountId = reader.value.accountId;
-  const decision = await evaluateAccount(reader.value, { accountId, region, parameters });
+  const decision = await evaluateAccount(reader.value, { accountId, region, parameters, budget });
   const evaluation = {
     ComplianceResourceType: 'AWS::::Account',
     ComplianceResourceId: accountId,

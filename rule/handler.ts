@@ -33,8 +33,8 @@ export interface AccountEvaluation {
 }
 
 export type EvaluateAccount = (input: EvaluateAccountInput) => Promise<AccountEvaluation>;
-/** sts:AssumeRole from the Lambda's own credentials. */
-export type AssumeRole = (roleArn: string) => Promise<AwsCredentialIdentity>;
+/** sts:AssumeRole from the Lambda's own credentials, given up when the budget is spent. */
+export type AssumeRole = (roleArn: string, budget: TimeBudget) => Promise<AwsCredentialIdentity>;
 /** A Config client with these credentials (the Lambda's own when undefined). */
 export type ConfigClientFactory = (credentials?: AwsCredentialIdentity) => ConfigServiceClient;
 
@@ -150,7 +150,7 @@ export function createHandler(deps: HandlerDependencies): (event: unknown, conte
       let credentials: AwsCredentialIdentity | undefined;
       if (roleArn) {
         logger.debug({ message: 'assuming role', ...keys, roleArn });
-        credentials = await deps.assumeRole(roleArn);
+        credentials = await deps.assumeRole(roleArn, budget);
       }
 
       const input: EvaluateAccountInput = { accountId, region: deps.region, partition: lambda.partition, parameters: invocation.parameters, budget };

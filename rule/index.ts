@@ -37,8 +37,10 @@ export const handler = createHandler({
     }
     return evaluateAccount(reader, { accountId, region: evaluated, parameters, budget });
   },
-  assumeRole: async (roleArn) => {
-    const { Credentials: c } = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: SERVICE, DurationSeconds: 900 }));
+  assumeRole: async (roleArn, budget) => {
+    const { Credentials: c } = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: SERVICE, DurationSeconds: 900 }), {
+      abortSignal: AbortSignal.timeout(budget.remaining()),
+    });
     if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error(`sts:AssumeRole on ${roleArn} returned no credentials`);
     return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
   },

@@ -1,6 +1,6 @@
 /**
  * The reads the rule makes, one method per AWS call family. The SDK implementation (sdk-reader.ts) routes each
- * call to the right region, paginates and retries; the orchestration (snapshot.ts) decides which reads are needed.
+ * call to the right region, paginates and retries; the orchestration (account.ts) decides which reads are needed.
  * Every method resolves (never rejects) for AWS errors: a failure is returned as a CallFailure naming the IAM
  * action and the resource. So is whatever keeps a read from proving anything: an answer missing what the call is
  * read for, a listing that loops or never ends, the evaluation's time running out (READER_FAILURE).
@@ -32,10 +32,8 @@ export interface AwsReader {
   describeAlarmsForMetric(namespace: string, metricName: string, region: string): Promise<Fetched<MetricAlarm[]>>;
   /** cloudwatch:DescribeAlarms, all pages, keeping only metric-math alarms (those with `Metrics`). */
   describeMetricMathAlarms(region: string): Promise<Fetched<MetricAlarm[]>>;
-  /**
-   * sns:ListSubscriptionsByTopic in the topic's region (from its ARN). Pages are read until one holds a confirmed
-   * subscription (isConfirmed): once one is found the list may be partial, holding that page and those before it.
-   */
+  /** sns:ListSubscriptionsByTopic in the topic's region (from its ARN), read page by page only until a page holds a
+   * confirmed subscription (isConfirmed): the list may then be partial, holding that page and those before it. */
   listSubscriptionsByTopic(topicArn: string): Promise<Fetched<Subscription[]>>;
   /** sts:AssumeRole, giving a reader that uses the role's credentials (for the account in the role ARN). */
   assumeRole(roleArn: string): Promise<Fetched<AwsReader>>;

@@ -2,6 +2,7 @@
 import { ConfigServiceClient, PutEvaluationsCommand } from '@aws-sdk/client-config-service';
 import { mockClient } from 'aws-sdk-client-mock';
 import { runCli, type CliIo } from '../../rule/cli';
+import { CLI_BUDGET_MS, type TimeBudget } from '../../rule/budget';
 import type { EvaluateDependencies } from '../../rule/cli-evaluate';
 import { FakeAwsReader } from '../support/fake-reader';
 import { ACCOUNT_ID, accountIn, compliantWorld, type World } from '../support/world';
@@ -28,14 +29,16 @@ async function run(
   };
   const aws: EvaluateDependencies = {
     defaultRegion: async () => region ?? undefined,
-    createReader: async () => {
+    createReader: async (_region, budget) => {
+      budgets.push(budget);
       if (reader instanceof Error) throw reader;
       return reader ?? { ok: true, value: new FakeAwsReader(world, ACCOUNT_ID) };
     },
     configClient: (r) => new ConfigServiceClient({ region: r, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } }),
   };
+  const budgets: TimeBudget[] = [];
   const code = await runCli(['evaluate', ...argv], io, aws);
-  return { code, stdout, stderr };
+  return { code, stdout, stderr, budgets };
 }
 
 describe('evaluate command', () => {
@@ -58,6 +61,14 @@ describe('evaluate command', () => {
     const { code, stdout } = await run([], world);
     expect(code).toBe(1);
     expect(stdout).toMatch(/^111122223333 {2}us-east-1 {2}NON_COMPLIANT {2}Trail main \(us-east-1\): no alarm on metric CISBenchmark\/UnauthorizedAPICalls/);
+  });
+
+  it('bounds the evaluation by the command line\'s time budget, reads and judge alike', async () => {
+    const before = Date.now();
+    const { budgets } = await run([]);
+    expect(budgets).toHaveLength(1);
+    expect(budgets[0]!.deadline).toBeGreaterThanOrEqual(before + CLI_BUDGET_MS);
+    expect(budgets[0]!.deadline).toBeLessThanOrEqual(Date.now() + CLI_BUDGET_MS);
   });
 
   it('applies --param', async () => {

@@ -16,6 +16,8 @@ import { WRITE_RESERVE_MS } from '../../rule/budget';
 
 const CENTRAL = '111111111111';
 const MEMBER = '222222222222';
+/** The evaluation's time budget, as the handler passes it on. */
+const BUDGET = expect.objectContaining({ deadline: expect.any(Number) });
 const CONTEXT = { invokedFunctionArn: `arn:aws:lambda:us-east-1:${CENTRAL}:function:RDK-Rule-Function-UnauthorizedApiCalls`, awsRequestId: 'req-1', getRemainingTimeInMillis: () => 120_000 };
 const MEMBER_CREDENTIALS: AwsCredentialIdentity = { accessKeyId: 'ASIAMEMBER', secretAccessKey: 'member-secret', sessionToken: 'member-session' };
 const SCHEDULED_AT = '2024-05-13T21:50:00.373Z';
@@ -75,7 +77,7 @@ describe('handler: single account', () => {
       region: 'us-east-1',
       partition: 'aws',
       parameters: { allowBroadFilterPattern: false, confirmWithTestMetricFilter: true },
-      budget: expect.objectContaining({ deadline: expect.any(Number) }),
+      budget: BUDGET,
     });
     expect(t.configClient).toHaveBeenCalledWith(undefined);
     expect(puts()).toEqual([
@@ -141,7 +143,7 @@ describe('handler: single account', () => {
   it('same account with ExecutionRoleName: assumes that role (as RDK does) and writes with it', async () => {
     const t = setup();
     await t.handler(scheduledEvent(CENTRAL, { ruleParameters: '{"ExecutionRoleName":"ConfigRuleExecution"}' }), CONTEXT);
-    expect(t.assumeRole).toHaveBeenCalledWith(`arn:aws:iam::${CENTRAL}:role/ConfigRuleExecution`);
+    expect(t.assumeRole).toHaveBeenCalledWith(`arn:aws:iam::${CENTRAL}:role/ConfigRuleExecution`, BUDGET);
     expect(t.evaluateAccount).toHaveBeenCalledWith(expect.objectContaining({ accountId: CENTRAL, credentials: MEMBER_CREDENTIALS }));
     expect(t.configClient).toHaveBeenCalledWith(MEMBER_CREDENTIALS);
   });
@@ -152,7 +154,7 @@ describe('handler: organization rule run from a central account', () => {
     const t = setup();
     const result = await t.handler(scheduledEvent(MEMBER, { ruleParameters: '{"ExecutionRoleName":"ConfigRuleExecution"}' }), CONTEXT);
     expect(t.assumeRole).toHaveBeenCalledTimes(1);
-    expect(t.assumeRole).toHaveBeenCalledWith(`arn:aws:iam::${MEMBER}:role/ConfigRuleExecution`);
+    expect(t.assumeRole).toHaveBeenCalledWith(`arn:aws:iam::${MEMBER}:role/ConfigRuleExecution`, BUDGET);
     expect(t.evaluateAccount).toHaveBeenCalledWith(expect.objectContaining({ accountId: MEMBER, credentials: MEMBER_CREDENTIALS }));
     expect(t.configClient).toHaveBeenCalledTimes(1);
     expect(t.configClient).toHaveBeenCalledWith(MEMBER_CREDENTIALS);
@@ -165,7 +167,7 @@ describe('handler: organization rule run from a central account', () => {
   it('no ExecutionRoleName: assumes the event executionRoleArn', async () => {
     const t = setup();
     await t.handler(scheduledEvent(MEMBER, { executionRoleArn: `arn:aws:iam::${MEMBER}:role/service/config-role` }), CONTEXT);
-    expect(t.assumeRole).toHaveBeenCalledWith(`arn:aws:iam::${MEMBER}:role/service/config-role`);
+    expect(t.assumeRole).toHaveBeenCalledWith(`arn:aws:iam::${MEMBER}:role/service/config-role`, BUDGET);
     expect(t.configClient).toHaveBeenCalledWith(MEMBER_CREDENTIALS);
     expect(puts()).toHaveLength(1);
   });
@@ -174,7 +176,7 @@ describe('handler: organization rule run from a central account', () => {
     const t = setup();
     const context = { ...CONTEXT, invokedFunctionArn: `arn:aws-us-gov:lambda:us-gov-west-1:${CENTRAL}:function:rule:live` };
     await t.handler(scheduledEvent(MEMBER, { ruleParameters: '{"ExecutionRoleName":"ConfigRuleExecution"}' }), context);
-    expect(t.assumeRole).toHaveBeenCalledWith(`arn:aws-us-gov:iam::${MEMBER}:role/ConfigRuleExecution`);
+    expect(t.assumeRole).toHaveBeenCalledWith(`arn:aws-us-gov:iam::${MEMBER}:role/ConfigRuleExecution`, BUDGET);
   });
 
   it.each([
