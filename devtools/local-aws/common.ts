@@ -189,6 +189,8 @@ export interface CallContext {
 
 export interface Operation {
   handle(params: Params, context: CallContext): unknown;
+  /** For an operation AWS paginates: the member that carries the page token, in the request and in the answer. */
+  pageToken?: 'nextToken' | 'NextToken';
   /** The resource an AccessDenied message names (default: every resource of the service in the region). */
   resource?(params: Params, context: CallContext): string;
 }

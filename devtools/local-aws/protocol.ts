@@ -37,21 +37,20 @@ export interface WireRequest {
   malformed?: string;
 }
 
-const CREDENTIAL = /Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request/;
-/** Members of a Query request that belong to authentication, not to the operation. */
-const AUTH_PARAM = /^X-Amz-/i;
+/** The credential scope of a SigV4 `Authorization` header. */
+export const SIGV4_CREDENTIAL = /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request/;
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+export function header(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
 
 /** Reads the protocol, operation, parameters and credential scope of a request. */
 export function parseRequest(method: string, url: URL, headers: IncomingHttpHeaders, body: string): WireRequest {
-  const scope = CREDENTIAL.exec(header(headers, 'authorization') ?? '') ?? CREDENTIAL.exec(`Credential=${url.searchParams.get('X-Amz-Credential') ?? ''}`);
+  const scope = SIGV4_CREDENTIAL.exec(header(headers, 'authorization') ?? '');
   const credential = scope ? { accessKeyId: scope[1]!, date: scope[2]!, region: scope[3]!, service: scope[4]! } : undefined;
-  const sessionToken = header(headers, 'x-amz-security-token') ?? url.searchParams.get('X-Amz-Security-Token') ?? undefined;
+  const sessionToken = header(headers, 'x-amz-security-token');
   const base = { credential, sessionToken, params: {} };
 
   const target = header(headers, 'x-amz-target');
@@ -74,7 +73,7 @@ export function parseRequest(method: string, url: URL, headers: IncomingHttpHead
     const pairs = [...url.searchParams.entries(), ...(isForm ? new URLSearchParams(body).entries() : [])];
     const action = pairs.find(([k]) => k === 'Action')?.[1];
     const version = pairs.find(([k]) => k === 'Version')?.[1];
-    const members = pairs.filter(([k]) => k !== 'Action' && k !== 'Version' && !AUTH_PARAM.test(k));
+    const members = pairs.filter(([k]) => k !== 'Action' && k !== 'Version');
     return { ...base, protocol: 'query', operation: action, queryVersion: version, params: decodeQueryParams(members) };
   }
   return { ...base, protocol: undefined };

@@ -5,14 +5,17 @@
  *
  * Every call is identified as AWS identifies it: service and region from the SigV4 credential scope, account from
  * the access key id (an account's keys, or temporary keys this emulator's STS issued). Signatures are not checked.
- * Faults from `world.faults` are injected in AWS's order: authentication (disabled region), throttling, IAM denial.
+ * Faults from `world.faults` are injected in AWS's order: authentication (disabled region), throttling, IAM denial;
+ * then the faults of a broken service: a request held unanswered, an empty answer, a next token repeated forever.
+ * Requests a web page could have sent are refused before anything else (guard.ts).
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { gunzipSync } from 'node:zlib';
+import { readBody } from './body';
 import { Params, ServiceError, type CallContext, type Caller, type IssuedSession } from './common';
-import { jsonAnswer, jsonError, parseRequest, queryAnswer, queryError, type Answer, type Protocol, type WireRequest } from './protocol';
+import { OWN_PATH_PREFIX, refusal, type Refusal } from './guard';
+import { header, jsonAnswer, jsonError, parseRequest, queryAnswer, queryError, type Answer, type Protocol, type WireRequest } from './protocol';
 import { ENDPOINTS, endpointBySigningName, endpointByQueryVersion, endpointByTarget, type ServiceEndpoint } from './services';
 import { accessKeysOf, type AccessKeyState, type World } from './state';
 
@@ -36,6 +39,8 @@ export interface CallLogEntry {
   status: number;
   errorCode?: string;
   protocol?: Protocol;
+  /** Held unanswered by a `hold` fault (status stays 0). */
+  held?: true;
 }
 
 export interface LocalAws {
@@ -46,10 +51,15 @@ export interface LocalAws {
   log: CallLogEntry[];
   /** The account's first long-term key (fake, fine to print). */
   credentialsFor(accountId: string): AccessKeyState;
+  /** How many requests a `hold` fault is holding now; each is released when its client disconnects or on close(). */
+  heldRequests(): number;
+  /** Closes every connection, releasing held requests. */
   close(): Promise<void>;
 }
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** The next token every answer carries under a `repeatNextToken` fault; a request bearing it gets the first page. */
+export const REPEATED_NEXT_TOKEN = 'local-aws-repeated-next-token';
 const INVALID_TOKEN_MESSAGE = 'The security token included in the request is invalid.';
 
 interface Session {
@@ -80,6 +90,7 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
     endpoint: `http://127.0.0.1:${port}`,
     world: options.world,
     log: emulator.log,
+    heldRequests: () => emulator.held,
     credentialsFor(accountId) {
       const account = options.world.accounts.find((a) => a.accountId === accountId);
       if (!account) throw new Error(`no account ${accountId} in the world`);
@@ -96,11 +107,16 @@ export async function startLocalAws(options: LocalAwsOptions): Promise<LocalAws>
   };
 }
 
+/** An answer, or the request is to be held unanswered. */
+type Outcome = Answer | 'held';
+
 class Emulator {
   readonly log: CallLogEntry[] = [];
+  /** Requests being held now. */
+  held = 0;
   private readonly sessions = new Map<string, Session>();
-  /** How many calls each throttle fault has refused so far (keyed by the fault object, so faults can change live). */
-  private readonly throttled = new WeakMap<object, number>();
+  /** How many calls each counted fault has affected so far (keyed by the fault object, so faults can change live). */
+  private readonly counted = new WeakMap<object, number>();
 
   constructor(
     private readonly world: World,
@@ -108,23 +124,35 @@ class Emulator {
   ) {}
 
   async serveHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    let answer: Answer;
-    if (body === undefined) {
-      answer = { status: 413, headers: { 'content-type': 'text/plain' }, body: `local-aws: request bodies are limited to ${MAX_BODY_BYTES} bytes` };
-    } else if (req.method === 'GET' && url.pathname === '/_local-aws/state') {
-      answer = { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(this.world, null, 2) };
-    } else if (req.method === 'GET' && url.pathname === '/_local-aws/log') {
-      answer = { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(this.log, null, 2) };
+    const refused = refusal(req.headers, url.pathname, req.socket.localPort ?? 0);
+    // A refused or unread body is left on the socket: close it after the answer rather than read on.
+    if (refused) return send(res, refusalAnswer(refused, req, url), true);
+    const body = await readBody(req, header(req.headers, 'content-encoding'), MAX_BODY_BYTES);
+    if (!body.ok) return send(res, { status: body.status, headers: { 'content-type': 'text/plain' }, body: body.message }, true);
+    let outcome: Outcome;
+    if (req.method === 'GET' && url.pathname === `${OWN_PATH_PREFIX}state`) {
+      outcome = { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(this.world, null, 2) };
+    } else if (req.method === 'GET' && url.pathname === `${OWN_PATH_PREFIX}log`) {
+      outcome = { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(this.log, null, 2) };
     } else {
-      answer = this.handle(parseRequest(req.method ?? 'GET', url, req.headers, body));
+      outcome = this.handle(parseRequest(req.method ?? 'GET', url, req.headers, body.text));
     }
-    res.writeHead(answer.status, { ...answer.headers, 'content-length': String(Buffer.byteLength(answer.body)) });
-    res.end(answer.body);
+    if (outcome !== 'held') return send(res, outcome, false);
+    // Held until the client gives up or the server closes (close() ends every connection): nothing is kept but
+    // the open socket, and it is released with it.
+    this.held++;
+    await new Promise<void>((resolve) => {
+      const release = () => {
+        this.held--;
+        resolve();
+      };
+      if (res.socket === null || res.socket.destroyed) release();
+      else res.socket.once('close', release);
+    });
   }
 
-  handle(request: WireRequest): Answer {
+  handle(request: WireRequest): Outcome {
     const requestId = randomUUID();
     // What the client meant (target prefix, Query version), and what it signed for (credential scope).
     const meant =
@@ -149,7 +177,12 @@ class Emulator {
     };
     let answer: Answer;
     try {
-      answer = this.serve(request, endpoint, scoped, meant, entry, requestId);
+      const outcome = this.serve(request, endpoint, scoped, meant, entry, requestId);
+      if (outcome === 'held') {
+        entry.held = true;
+        return outcome;
+      }
+      answer = outcome;
     } catch (error) {
       answer = render(
         error instanceof ServiceError
@@ -168,7 +201,7 @@ class Emulator {
     meant: ServiceEndpoint | undefined,
     entry: CallLogEntry,
     requestId: string,
-  ): Answer {
+  ): Outcome {
     const isQuery = request.protocol === 'query';
     const unknownOperation = (message: string) => new ServiceError(isQuery ? 'InvalidAction' : 'UnknownOperationException', message);
     const served = ENDPOINTS.map((e) => e.signingName).join(', ');
@@ -224,9 +257,14 @@ class Emulator {
       now: new Date(),
       issueSession: (role) => this.issueSession(role),
     };
-    const params = new Params(request.params, endpoint.definition.validationError);
+    const faults = this.world.faults ?? {};
+    // Under repeatNextToken, the repeated token stands for the first page (it is the emulator's, not a real one).
+    const repeatedToken = operation.pageToken !== undefined && faults.repeatNextToken?.some((f) => actionMatches(f.action, entry.action)) ? operation.pageToken : undefined;
+    const requestParams =
+      repeatedToken !== undefined && request.params[repeatedToken] === REPEATED_NEXT_TOKEN ? { ...request.params, [repeatedToken]: undefined } : request.params;
+    const params = new Params(requestParams, endpoint.definition.validationError);
 
-    if (this.throttles(entry.action)) throw new ServiceError(endpoint.throttling.code, 'Rate exceeded', endpoint.throttling.status);
+    if (this.counts(faults.throttle, entry.action)) throw new ServiceError(endpoint.throttling.code, 'Rate exceeded', endpoint.throttling.status);
     // GetCallerIdentity needs no permission: an IAM deny cannot refuse it.
     if (entry.action !== 'sts:GetCallerIdentity' && this.denies(entry.action, region, caller, params)) {
       const resource = operation.resource?.(params, context) ?? `arn:aws:${endpoint.definition.iamPrefix}:${region}:${caller.accountId}:*`;
@@ -237,7 +275,10 @@ class Emulator {
       );
     }
 
-    const result = operation.handle(params, context);
+    if (this.counts(faults.hold, entry.action)) return 'held';
+    const empty = faults.emptyResult?.some((f) => actionMatches(f.action, entry.action)) ?? false;
+    const handled = empty ? {} : operation.handle(params, context);
+    const result = repeatedToken === undefined ? handled : { ...(handled as object), [repeatedToken]: REPEATED_NEXT_TOKEN };
     return isQuery
       ? queryAnswer(request.operation!, endpoint.query!.xmlNamespace, result, requestId)
       : jsonAnswer(endpoint.json!.version, result, requestId);
@@ -280,13 +321,13 @@ class Emulator {
     return { accessKeyId, secretAccessKey, sessionToken, expiration, assumedRoleId, arn };
   }
 
-  /** Counts the call against the first throttle fault of its action that has calls left to refuse. */
-  private throttles(action: string): boolean {
-    for (const fault of this.world.faults?.throttle ?? []) {
+  /** Counts the call against the first fault of its action that has calls left (a fault without count never runs out). */
+  private counts(faults: readonly { action: string; count?: number }[] | undefined, action: string): boolean {
+    for (const fault of faults ?? []) {
       if (!actionMatches(fault.action, action)) continue;
-      const done = this.throttled.get(fault) ?? 0;
-      if (done < fault.count) {
-        this.throttled.set(fault, done + 1);
+      const done = this.counted.get(fault) ?? 0;
+      if (fault.count === undefined || done < fault.count) {
+        this.counted.set(fault, done + 1);
         return true;
       }
     }
@@ -327,17 +368,21 @@ function randomKeyChars(length: number): string {
   return [...randomBytes(length)].map((b) => KEY_CHARS[b % KEY_CHARS.length]).join('');
 }
 
-/** The body as text (gunzipped if the client compressed it), or undefined when it is too large. */
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(buffer);
+function send(res: ServerResponse, answer: Answer, closeConnection: boolean): void {
+  const headers: Record<string, string> = { ...answer.headers, 'content-length': String(Buffer.byteLength(answer.body)) };
+  if (closeConnection) headers.connection = 'close';
+  res.writeHead(answer.status, headers);
+  res.end(answer.body);
+}
+
+/** A 403 in the shape the client will parse: AWS JSON for X-Amz-Target calls, Query XML for forms, else text. */
+function refusalAnswer(refused: Refusal, req: IncomingMessage, url: URL): Answer {
+  const error = new ServiceError(refused.code, refused.message, 403);
+  if (header(req.headers, 'x-amz-target') !== undefined) {
+    const version = /application\/x-amz-json-1\.0/i.test(header(req.headers, 'content-type') ?? '') ? '1.0' : '1.1';
+    return { ...jsonError(version, error, randomUUID()), status: 403 };
   }
-  const raw = Buffer.concat(chunks);
-  const encoding = req.headers['content-encoding'];
-  return (encoding === 'gzip' ? gunzipSync(raw) : raw).toString('utf8');
+  const form = (header(req.headers, 'content-type') ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
+  if (form || url.searchParams.has('Action')) return queryError('https://local-aws/doc/', error, randomUUID());
+  return { status: 403, headers: { 'content-type': 'text/plain' }, body: `${refused.code}: ${refused.message}` };
 }

@@ -121,6 +121,19 @@ export interface Faults {
   disabledRegions?: string[];
   /** PutEvaluations returns every evaluation as a FailedEvaluation (and records none). */
   failedEvaluations?: boolean;
+  /**
+   * Calls of a paginated `action` (DescribeLogGroups, DescribeMetricFilters, DescribeAlarms, ListSubscriptionsByTopic)
+   * always answer with the same next token, REPEATED_NEXT_TOKEN of server.ts; a request bearing it gets the first
+   * page again, so a caller that follows next tokens until there are none never stops. Other actions are unaffected.
+   */
+  repeatNextToken?: { action: string }[];
+  /**
+   * Calls of `action` (the first `count` of them; every one without count) are held without an answer, and without
+   * being carried out, until the client disconnects (its timeout or abort) or the emulator closes.
+   */
+  hold?: { action: string; count?: number }[];
+  /** Calls of `action` answer HTTP 200 with an empty result (`{}` in JSON) instead of being carried out. */
+  emptyResult?: { action: string }[];
 }
 
 export interface RecordedEvaluation {

@@ -2,19 +2,20 @@
  * Injected faults (world.faults) as the SDK sees them: throttling it retries through (or gives up on), IAM denials
  * and disabled regions parsed into the error names each service's protocol gives them.
  */
-import { CloudTrailClient, DescribeTrailsCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient, DescribeTrailsCommand, GetEventSelectorsCommand } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchClient, DescribeAlarmsForMetricCommand } from '@aws-sdk/client-cloudwatch';
-import { CloudWatchLogsClient, DescribeMetricFiltersCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchLogsClient, DescribeMetricFiltersCommand, paginateDescribeMetricFilters } from '@aws-sdk/client-cloudwatch-logs';
 import { ConfigServiceClient, PutEvaluationsCommand } from '@aws-sdk/client-config-service';
 import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import type { LocalAws } from '../../devtools/local-aws/server';
+import { REPEATED_NEXT_TOKEN, startLocalAws, type LocalAws } from '../../devtools/local-aws/server';
 import type { Faults } from '../../devtools/local-aws/state';
 import { SdkAwsReader } from '../../rule/collect/sdk-reader';
 import {
   ACCOUNT_ID,
   LOG_GROUP_NAME,
   MANAGEMENT_ACCOUNT_ID,
+  cisFilter,
   METRIC_NAME,
   METRIC_NAMESPACE,
   ORG_READ_ROLE_NAME,
@@ -25,7 +26,7 @@ import {
   topicArn,
   type World,
 } from '../support/world';
-import { clientConfig, fastRetry, rawQuery, useLocalAws, xmlText } from './helpers';
+import { clientConfig, fastRetry, rawJson, rawQuery, useLocalAws, xmlMembers, xmlText } from './helpers';
 
 const serve = useLocalAws();
 const OTHER_REGION = 'eu-west-1';
@@ -210,5 +211,102 @@ describe('disabled regions', () => {
         message: 'The security token included in the request is invalid.',
       },
     });
+  });
+});
+
+describe('a next token repeated forever (repeatNextToken)', () => {
+  it('answers every page of the action with the same token, and the first page for it', async () => {
+    const world = withFaults({ repeatNextToken: [{ action: 'logs:DescribeMetricFilters' }, { action: 'sns:ListSubscriptionsByTopic' }] });
+    // One filter: without the fault the list is one page, without a next token.
+    const local = await serve(world);
+    const logs = new CloudWatchLogsClient(clientConfig(local, ACCOUNT_ID));
+    let nextToken: string | undefined;
+    const pages: string[][] = [];
+    for (let i = 0; i < 5; i++) {
+      const page = await logs.send(new DescribeMetricFiltersCommand({ logGroupName: LOG_GROUP_NAME, nextToken }));
+      pages.push((page.metricFilters ?? []).map((f) => f.filterName!));
+      expect(page.nextToken).toBe(REPEATED_NEXT_TOKEN);
+      nextToken = page.nextToken;
+    }
+    expect(pages).toEqual(Array(5).fill([cisFilter().filterName]));
+
+    // The SDK's paginators follow it until told to stop on a repeated token.
+    const followed: number[] = [];
+    for await (const page of paginateDescribeMetricFilters({ client: logs, stopOnSameToken: true }, { logGroupName: LOG_GROUP_NAME })) {
+      followed.push(page.metricFilters?.length ?? 0);
+    }
+    expect(followed).toEqual([1, 1]);
+
+    // In Query XML too; an action that does not paginate is unaffected.
+    const query = await rawQuery(local, {
+      params: { Action: 'ListSubscriptionsByTopic', Version: '2010-03-31', TopicArn: TOPIC_ARN, NextToken: REPEATED_NEXT_TOKEN },
+      accessKeyId: local.credentialsFor(ACCOUNT_ID).accessKeyId,
+      service: 'sns',
+    });
+    expect(xmlText(query.xml, 'ListSubscriptionsByTopicResult/NextToken')).toBe(REPEATED_NEXT_TOKEN);
+    expect(xmlMembers(query.xml, 'ListSubscriptionsByTopicResult/Subscriptions')).toHaveLength(1);
+    world.faults = { repeatNextToken: [{ action: '*' }] };
+    expect(await new CloudTrailClient(clientConfig(local, ACCOUNT_ID)).send(new DescribeTrailsCommand({}))).not.toHaveProperty('NextToken');
+  });
+});
+
+describe('a request held without an answer (hold)', () => {
+  /** Resolves once the emulator holds `count` requests (it polls: holding is what the emulator does, not when). */
+  async function held(local: LocalAws, count: number): Promise<void> {
+    while (local.heldRequests() !== count) await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+
+  it('is held until the client gives up, then released; the retry is answered', async () => {
+    const local = await serve(withFaults({ hold: [{ action: 'cloudtrail:GetEventSelectors', count: 1 }] }));
+    // Without throwOnRequestTimeout this SDK only warns when requestTimeout passes, and waits on.
+    const cloudtrail = new CloudTrailClient({ ...clientConfig(local, ACCOUNT_ID), requestHandler: { requestTimeout: 200, throwOnRequestTimeout: true } });
+    const answer = await cloudtrail.send(new GetEventSelectorsCommand({ TrailName: 'main' }));
+    expect(answer.EventSelectors).toHaveLength(1);
+    expect(local.log.map((e) => [e.action, e.held ?? e.status])).toEqual([
+      ['cloudtrail:GetEventSelectors', true],
+      ['cloudtrail:GetEventSelectors', 200],
+    ]);
+    await held(local, 0);
+  });
+
+  it('is released when the client aborts, and every call is held while the fault has no count', async () => {
+    const local = await serve(withFaults({ hold: [{ action: 'cloudtrail:*' }] }));
+    const cloudtrail = new CloudTrailClient(clientConfig(local, ACCOUNT_ID));
+    const aborts = [new AbortController(), new AbortController()];
+    const pending = aborts.map((abort) => cloudtrail.send(new DescribeTrailsCommand({}), { abortSignal: abort.signal }).catch((e: Error) => e.name));
+    await held(local, 2);
+    // Other services keep answering meanwhile.
+    expect(await outcome(calls(local)['logs:DescribeMetricFilters'])).toBe('ok');
+    for (const abort of aborts) abort.abort();
+    expect(await Promise.all(pending)).toEqual(['AbortError', 'AbortError']);
+    await held(local, 0);
+  });
+
+  it('is released when the emulator closes', async () => {
+    const local = await startLocalAws({ world: withFaults({ hold: [{ action: '*' }] }) });
+    const call = new STSClient({ region: REGION, endpoint: local.endpoint, credentials: local.credentialsFor(ACCOUNT_ID), maxAttempts: 1 }).send(new GetCallerIdentityCommand({})).catch((e: Error) => e.message);
+    await held(local, 1);
+    await local.close();
+    expect(await call).toMatch(/socket hang up/);
+    await held(local, 0);
+  });
+});
+
+describe('an empty answer (emptyResult)', () => {
+  it('answers HTTP 200 with {} for the action: GetEventSelectors with neither kind of selector', async () => {
+    const local = await serve(withFaults({ emptyResult: [{ action: 'cloudtrail:GetEventSelectors' }, { action: 'sns:ListSubscriptionsByTopic' }] }));
+    const raw = await rawJson(local, {
+      target: 'CloudTrail_20131101.GetEventSelectors',
+      body: { TrailName: 'main' },
+      accessKeyId: local.credentialsFor(ACCOUNT_ID).accessKeyId,
+      service: 'cloudtrail',
+    });
+    expect([raw.status, raw.text]).toEqual([200, '{}']);
+    const sdk = await new CloudTrailClient(clientConfig(local, ACCOUNT_ID)).send(new GetEventSelectorsCommand({ TrailName: 'main' }));
+    expect(sdk.EventSelectors).toBeUndefined();
+    expect(sdk.AdvancedEventSelectors).toBeUndefined();
+    const subscriptions = await new SNSClient(clientConfig(local, ACCOUNT_ID)).send(new ListSubscriptionsByTopicCommand({ TopicArn: TOPIC_ARN }));
+    expect(subscriptions.Subscriptions).toBeUndefined();
+    expect(await outcome(calls(local)['cloudtrail:DescribeTrails'])).toBe('ok');
   });
 });

@@ -27,7 +27,7 @@ import {
   topicArn,
   trailArn,
 } from '../support/world';
-import { authorization, rawJson, rawQuery, useLocalAws, xmlAt, xmlMembers, xmlText } from './helpers';
+import { authorization, parseXml, rawJson, rawQuery, useLocalAws, xmlAt, xmlMembers, xmlText } from './helpers';
 
 const serve = useLocalAws();
 const TOPIC_ARN = topicArn(ACCOUNT_ID, REGION, 'security-alerts');
@@ -209,7 +209,7 @@ describe('routing and authentication failures', () => {
     expect(xmlText(query.xml, 'Error/Message')).toContain('sns:Publish');
     const s3 = await rawQuery(local, { params: { Action: 'ListBuckets', Version: '2006-03-01' }, accessKeyId: key(local), service: 's3' });
     expect(xmlText(s3.xml, 'Error/Message')).toContain("does not serve service 's3'");
-    const neither = await fetch(`${local.endpoint}/`, { method: 'POST', body: 'hello' });
+    const neither = await fetch(`${local.endpoint}/`, { method: 'POST', headers: { authorization: authorization(key(local), REGION, 'logs') }, body: 'hello' });
     expect(neither.status).toBe(400);
     expect(((await neither.json()) as { message: string }).message).toContain('not an AWS JSON');
     const malformed = await rawJson(local, { target: 'Logs_20140328.DescribeLogGroups', rawBody: '{', accessKeyId: key(local), service: 'logs' });
@@ -241,12 +241,12 @@ describe('routing and authentication failures', () => {
     await expect(sdk.send(new DescribeMetricFiltersCommand({ logGroupName: LOG_GROUP_NAME }))).rejects.toMatchObject({ name: 'UnrecognizedClientException' });
   });
 
-  it('reads the credential scope of a presigned (query-string) request too', async () => {
+  it('refuses a presigned (query-string) request: a web page could send it as a GET (test/local-aws/guard.test.ts)', async () => {
     const local = await serve(compliantWorld());
     const credential = encodeURIComponent(`${key(local)}/20250101/${REGION}/sts/aws4_request`);
     const answer = await fetch(`${local.endpoint}/?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Credential=${credential}&X-Amz-Signature=00`);
-    expect(answer.status).toBe(200);
-    expect(await answer.text()).toContain(`<Account>${ACCOUNT_ID}</Account>`);
+    expect(answer.status).toBe(403);
+    expect(xmlText(parseXml(await answer.text()), 'Error/Code')).toBe('MissingAuthenticationToken');
     expect(authorization('A', 'r', 's')).toContain('Credential=A/20250101/r/s/aws4_request');
   });
 });

@@ -202,6 +202,7 @@ export const cloudwatch: ServiceDefinition = {
       },
     },
     DescribeAlarms: {
+      pageToken: 'NextToken',
       handle(params: Params, context: CallContext) {
         const names = params.strList('AlarmNames');
         const prefix = params.str('AlarmNamePrefix');

@@ -105,6 +105,7 @@ export const logs: ServiceDefinition = {
   validationError: (member, constraint, missing) => new ServiceError('ValidationException', validationMessage(member, constraint, missing)),
   operations: {
     DescribeLogGroups: {
+      pageToken: 'nextToken',
       handle(params: Params, context: CallContext) {
         const prefix = params.str('logGroupNamePrefix');
         const pattern = params.str('logGroupNamePattern');
@@ -134,6 +135,7 @@ export const logs: ServiceDefinition = {
       },
     },
     DescribeMetricFilters: {
+      pageToken: 'nextToken',
       handle(params: Params, context: CallContext) {
         const logGroupName = params.str('logGroupName');
         const filterNamePrefix = params.str('filterNamePrefix');

@@ -241,6 +241,7 @@ export const sns: ServiceDefinition = {
       resource: resourceOf,
     },
     ListSubscriptionsByTopic: {
+      pageToken: 'NextToken',
       handle(params: Params, context: CallContext) {
         const topic = resolveTopic(params, context, 'ListSubscriptionsByTopic');
         const owner = splitArn(topic.topicArn)!.account;
