@@ -3,11 +3,11 @@
  * (collect/account.ts) uses them to read only what the decision needs; the decision (decide.ts) uses them to
  * say which link is broken.
  */
+import { parseTopicArn } from './arn';
 import { SAMPLE_RECORDS } from './pattern/cloudtrail';
 import { FLOOR, applyStrictMode, judgePattern, type Verdict } from './pattern/judge';
 import { evaluateExpression, matchesLogEvent, type JsonObject } from './pattern/evaluate';
 import { parseFilterPattern } from './pattern/parser';
-import { TEST_METRIC_FILTER_MAX_MESSAGES } from './collect/reader';
 import type { RuleParameters } from './parameters';
 import type {
   AwsPatternTest,
@@ -18,6 +18,7 @@ import type {
   MetricTransformation,
   Subscription,
 } from './snapshot';
+import { TEST_METRIC_FILTER_MAX_MESSAGES } from './snapshot';
 
 export type Check = { ok: true } | { ok: false; problem: string };
 const OK: Check = { ok: true };
@@ -91,21 +92,6 @@ function advancedCoverage(selectors: EventSelectors): ManagementEventCoverage {
     s.fieldSelectors.filter((f) => f.field === 'eventSource').flatMap((f) => [...(f.notEquals ?? []), ...(f.notStartsWith ?? []).map((p) => `${p}*`)]),
   );
   return { readAndWrite: true, excludedSources: excludedByAll(excluded) };
-}
-
-export interface LogGroupRef {
-  arn: string;
-  partition: string;
-  region: string;
-  accountId: string;
-  name: string;
-}
-
-/** Parses `arn:aws:logs:us-east-1:111122223333:log-group:NAME:*` (the form CloudTrail stores). */
-export function parseLogGroupArn(arn: string): LogGroupRef | undefined {
-  const m = /^arn:(aws[a-z-]*):logs:([a-z0-9-]+):(\d{12}):log-group:([.\-_/#A-Za-z0-9]+)(?::\*)?$/.exec(arn);
-  if (!m) return undefined;
-  return { arn, partition: m[1]!, region: m[2]!, accountId: m[3]!, name: m[4]! };
 }
 
 // ---- Metric filter ----------------------------------------------------------------------------------------------
@@ -321,7 +307,7 @@ export function checkActionsEnabled(alarm: MetricAlarm): Check {
 
 /** The SNS topics among an alarm's actions. */
 export function snsTopicsOf(alarm: MetricAlarm): string[] {
-  return alarm.alarmActions.filter((a) => /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+(\.fifo)?$/.test(a));
+  return alarm.alarmActions.filter((a) => parseTopicArn(a) !== undefined);
 }
 
 /** A subscription is confirmed when its ARN is a real ARN, not `PendingConfirmation` or `Deleted`. */
@@ -330,5 +316,5 @@ export function isConfirmed(subscription: Subscription): boolean {
 }
 
 export function topicName(topicArn: string): string {
-  return topicArn.split(':').pop() ?? topicArn;
+  return parseTopicArn(topicArn)?.name ?? topicArn;
 }

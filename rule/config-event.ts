@@ -4,6 +4,7 @@
  * The rule's only resource is the account (`AWS::::Account`): whatever triggered it, the whole account is
  * evaluated again. `triggeredBy` only says what changed, for the logs.
  */
+import { isAccountId, parseRoleArn } from './arn';
 import { parseRuleParametersJson, type RuleParameters } from './parameters';
 import { nestsDeeperThan } from './json-depth';
 import { printable } from './text';
@@ -54,9 +55,6 @@ export class ConfigEventError extends Error {
 /** The test-mode result token (RDK convention): PutEvaluations then takes `TestMode: true` and stores nothing. */
 export const TEST_MODE_RESULT_TOKEN = 'TESTMODE';
 
-const ACCOUNT_ID = /^\d{12}$/;
-/** IAM role ARN: partition, account, optional path (as in `role/aws-service-role/config.amazonaws.com/...`), name. */
-const ROLE_ARN = /^arn:(aws(?:-[a-z]+)*):iam::(\d{12}):role\/((?:[\w+=,.@-]+\/)*)([\w+=,.@-]{1,64})$/;
 /** ISO 8601 date-time with a zone, as Config writes it (`2016-02-17T01:36:34.043Z`): year, month, day, hour, minute, second, zone hours, zone minutes. */
 const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:Z|[+-](\d{2}):?(\d{2}))$/;
 
@@ -75,26 +73,6 @@ const MAX_INVOKING_EVENT_BYTES = 1024 * 1024;
  * far from the call-stack limit.
  */
 const MAX_INVOKING_EVENT_DEPTH = 100;
-
-export interface RoleArn {
-  partition: string;
-  accountId: string;
-  /** '/' or '/path/'. */
-  path: string;
-  name: string;
-}
-
-/** IAM's limit on a role's path (CreateRole `Path`: 1-512 characters), which bounds a role ARN. */
-const MAX_ROLE_PATH_LENGTH = 512;
-
-/** Splits an IAM role ARN; undefined when it is not one. */
-export function parseRoleArn(arn: string): RoleArn | undefined {
-  const m = ROLE_ARN.exec(arn);
-  if (!m) return undefined;
-  const path = `/${m[3]!}`;
-  if (path.length > MAX_ROLE_PATH_LENGTH) return undefined;
-  return { partition: m[1]!, accountId: m[2]!, path, name: m[4]! };
-}
 
 type JsonRecord = Record<string, unknown>;
 
@@ -202,7 +180,7 @@ export function parseConfigEvent(event: unknown): ConfigRuleInvocation {
   if (!isRecord(event)) throw new ConfigEventError(`the event must be an object, got ${show(event)}`);
 
   const accountId = event.accountId;
-  if (typeof accountId !== 'string' || !ACCOUNT_ID.test(accountId)) {
+  if (typeof accountId !== 'string' || !isAccountId(accountId)) {
     throw new ConfigEventError(`accountId must be a 12-digit AWS account id, got ${show(accountId)}`);
   }
 

@@ -10,12 +10,11 @@ import {
   FilterJudge,
   judgeFilter,
   managementEventCoverage,
-  parseLogGroupArn,
   pollutingFilter,
   snsTopicsOf,
   topicName,
-  type LogGroupRef,
 } from './chain';
+import { parseLogGroupArn, type LogGroupRef } from './arn';
 import type { RuleParameters } from './parameters';
 import { clip, escapeUnsafe } from './text';
 import type { AccountSnapshot, AlarmSnapshot, CallFailure, Fetched, FilterSnapshot, MetricFilter, Trail, TrailSnapshot } from './snapshot';

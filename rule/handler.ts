@@ -9,7 +9,8 @@ import type { ConfigServiceClient, Evaluation } from '@aws-sdk/client-config-ser
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { Context } from 'aws-lambda';
 import { lambdaBudget, type TimeBudget } from './budget';
-import { ConfigEventError, TEST_MODE_RESULT_TOKEN, parseConfigEvent, parseRoleArn, type ConfigRuleInvocation } from './config-event';
+import { parseFunctionArn, parseRoleArn, roleArn } from './arn';
+import { ConfigEventError, TEST_MODE_RESULT_TOKEN, parseConfigEvent, type ConfigRuleInvocation } from './config-event';
 import { truncateAnnotation, type ComplianceType } from './decide';
 import { ParameterError, type RuleParameters } from './parameters';
 import { putEvaluations } from './publish';
@@ -62,13 +63,11 @@ export class ExecutionRoleError extends Error {
   }
 }
 
-const LAMBDA_ARN = /^arn:(aws(?:-[a-z]+)*):lambda:[a-z0-9-]+:(\d{12}):function:[^:]+(?::[^:]+)?$/;
-
 /** Partition and account of the running function, from `context.invokedFunctionArn`. */
 export function functionAccount(invokedFunctionArn: string): { partition: string; accountId: string } {
-  const m = LAMBDA_ARN.exec(invokedFunctionArn);
-  if (!m) throw new Error(`context.invokedFunctionArn is not a Lambda function ARN: '${printable(invokedFunctionArn)}'`);
-  return { partition: m[1]!, accountId: m[2]! };
+  const fn = parseFunctionArn(invokedFunctionArn);
+  if (!fn) throw new Error(`context.invokedFunctionArn is not a Lambda function ARN: '${printable(invokedFunctionArn)}'`);
+  return { partition: fn.partition, accountId: fn.accountId };
 }
 
 /**
@@ -81,7 +80,7 @@ export function functionAccount(invokedFunctionArn: string): { partition: string
 export function roleToAssume(invocation: ConfigRuleInvocation, lambda: { partition: string; accountId: string }): string | undefined {
   const { accountId, parameters, executionRoleArn } = invocation;
   if (parameters.executionRoleName) {
-    return `arn:${lambda.partition}:iam::${accountId}:role/${parameters.executionRoleName}`;
+    return roleArn(lambda.partition, accountId, parameters.executionRoleName);
   }
   if (accountId === lambda.accountId) return undefined;
   if (!executionRoleArn) {

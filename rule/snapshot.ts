@@ -138,6 +138,9 @@ export interface AlarmSnapshot {
   topics?: TopicSnapshot[];
 }
 
+/** Most messages logs:TestMetricFilter takes in one call. */
+export const TEST_METRIC_FILTER_MAX_MESSAGES = 50;
+
 /** AWS's own engine (logs:TestMetricFilter) run on the judge's witness records. */
 export interface AwsPatternTest {
   records: JsonObject[];

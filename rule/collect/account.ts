@@ -3,6 +3,7 @@
  * is broken is not read further, alarms are read only for filters the judge accepts, metric-math alarms only when
  * no standard alarm qualifies, and reading stops as soon as one trail holds the whole chain.
  */
+import { parseArn, parseLogGroupArn, roleArn as roleArnOf } from '../arn';
 import { share, type TimeBudget } from '../budget';
 import {
   checkActionsEnabled,
@@ -12,7 +13,6 @@ import {
   isConfirmed,
   judgeFilter,
   managementEventCoverage,
-  parseLogGroupArn,
   pollutingFilter,
   snsTopicsOf,
   witnessRecords,
@@ -152,8 +152,7 @@ async function readTrail(reader: AwsReader, snapshot: TrailSnapshot, request: Co
       snapshot.ownerAccess = 'not-configured';
       return;
     }
-    const partition = trail.arn.split(':')[1] ?? 'aws';
-    const roleArn = `arn:${partition}:iam::${trail.ownerAccountId}:role/${roleName}`;
+    const roleArn = roleArnOf(parseArn(trail.arn)?.partition ?? 'aws', trail.ownerAccountId, roleName);
     const assumed = await reader.assumeRole(roleArn);
     snapshot.ownerAccess = assumed.ok ? { ok: true, value: { roleArn } } : assumed;
     if (!assumed.ok) return;

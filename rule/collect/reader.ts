@@ -39,8 +39,6 @@ export interface AwsReader {
   assumeRole(roleArn: string): Promise<Fetched<AwsReader>>;
 }
 
-/** Most messages logs:TestMetricFilter takes in one call. */
-export const TEST_METRIC_FILTER_MAX_MESSAGES = 50;
 
 /**
  * Most pages one listing reads. Far above real use: 1,000 pages are 100,000 alarms (DescribeAlarms, 100 a page),

@@ -31,6 +31,7 @@ import { SNSClient, paginateListSubscriptionsByTopic } from '@aws-sdk/client-sns
 import type { Subscription as SdkSubscription } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { TimeBudget } from '../budget';
+import { isAccountId, parseArn, parseRoleArn, parseTopicArn } from '../arn';
 import { isConfirmed } from '../chain';
 import type {
   AdvancedEventSelector,
@@ -48,8 +49,9 @@ import type {
   Trail,
   TrailStatus,
 } from '../snapshot';
+import { TEST_METRIC_FILTER_MAX_MESSAGES } from '../snapshot';
 import { awsClientConfig, type ReaderCredentials, type SharedClientConfig } from './client-config';
-import { MAX_PAGES, READER_FAILURE, TEST_METRIC_FILTER_MAX_MESSAGES, type AwsReader } from './reader';
+import { MAX_PAGES, READER_FAILURE, type AwsReader } from './reader';
 
 export type { ReaderCredentials, SharedClientConfig } from './client-config';
 
@@ -96,9 +98,9 @@ export async function createSdkAwsReader(options: CreateSdkAwsReaderOptions): Pr
     sts.send(new GetCallerIdentityCommand({}), abort),
   );
   if (!identity.ok) return identity;
-  const arn = splitArn(identity.value.Arn ?? '');
-  const accountId = identity.value.Account ?? arn?.account;
-  if (arn === undefined || accountId === undefined || !ACCOUNT_ID.test(accountId)) {
+  const arn = parseArn(identity.value.Arn ?? '');
+  const accountId = identity.value.Account ?? arn?.accountId;
+  if (arn === undefined || accountId === undefined || !isAccountId(accountId)) {
     return failed(action, resource, READER_FAILURE.invalidResponse, 'GetCallerIdentity returned no usable Account/Arn');
   }
   return ok(
@@ -256,8 +258,8 @@ export class SdkAwsReader implements AwsReader {
 
   async listSubscriptionsByTopic(topicArn: string): Promise<Fetched<Subscription[]>> {
     const action = 'sns:ListSubscriptionsByTopic';
-    const arn = splitArn(topicArn);
-    if (arn === undefined || arn.service !== 'sns' || arn.region === '' || !ACCOUNT_ID.test(arn.account) || arn.resource === '') {
+    const arn = parseTopicArn(topicArn);
+    if (arn === undefined) {
       return failed(action, topicArn, 'InvalidArn', 'not an SNS topic ARN (arn:PARTITION:sns:REGION:ACCOUNT:NAME)');
     }
     // A topic's subscriptions are only listed in the topic's own region. One confirmed subscription is all the
@@ -277,14 +279,8 @@ export class SdkAwsReader implements AwsReader {
 
   async assumeRole(roleArn: string): Promise<Fetched<SdkAwsReader>> {
     const action = 'sts:AssumeRole';
-    const arn = splitArn(roleArn);
-    if (
-      arn === undefined ||
-      arn.service !== 'iam' ||
-      arn.region !== '' ||
-      !ACCOUNT_ID.test(arn.account) ||
-      !/^role\/.+/.test(arn.resource)
-    ) {
+    const arn = parseRoleArn(roleArn);
+    if (arn === undefined) {
       return failed(action, roleArn, 'InvalidArn', 'not an IAM role ARN (arn:PARTITION:iam::ACCOUNT:role/NAME)');
     }
     if (arn.partition !== this.partition) {
@@ -309,7 +305,7 @@ export class SdkAwsReader implements AwsReader {
     return ok(
       new SdkAwsReader({
         ...this.options,
-        accountId: arn.account,
+        accountId: arn.accountId,
         credentials: compact({
           accessKeyId: credentials.AccessKeyId,
           secretAccessKey: credentials.SecretAccessKey,
@@ -529,26 +525,6 @@ function staticSecrets(credentials: ReaderCredentials | undefined): string[] {
   );
 }
 
-// ---- ARNs ----
-
-const ACCOUNT_ID = /^\d{12}$/;
-
-interface ArnParts {
-  partition: string;
-  service: string;
-  region: string;
-  account: string;
-  /** Everything after the fifth colon (may itself contain colons). */
-  resource: string;
-}
-
-function splitArn(arn: string): ArnParts | undefined {
-  const parts = arn.split(':');
-  if (parts.length < 6 || parts[0] !== 'arn' || !/^aws[a-z-]*$/.test(parts[1]!)) return undefined;
-  const [, partition, service, region, account, ...resource] = parts as [string, string, string, string, string, ...string[]];
-  return { partition, service, region, account, resource: resource.join(':') };
-}
-
 // ---- Mapping SDK shapes to snapshot types ----
 
 function ok<T>(value: T): Fetched<T> {
@@ -579,7 +555,7 @@ function toTrail(trail: SdkTrail, calledRegion: string): Trail {
     name: trail.Name ?? '',
     arn,
     homeRegion: trail.HomeRegion ?? calledRegion,
-    ownerAccountId: splitArn(arn)?.account ?? '',
+    ownerAccountId: parseArn(arn)?.accountId ?? '',
     isMultiRegionTrail: trail.IsMultiRegionTrail ?? false,
     isOrganizationTrail: trail.IsOrganizationTrail ?? false,
     cloudWatchLogsLogGroupArn: trail.CloudWatchLogsLogGroupArn,

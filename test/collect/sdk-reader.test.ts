@@ -22,7 +22,7 @@ import { AuthorizationErrorException, ListSubscriptionsByTopicCommand, SNSClient
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
 import { AdaptiveRetryStrategy, ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { mockClient } from 'aws-sdk-client-mock';
-import { TEST_METRIC_FILTER_MAX_MESSAGES } from '../../rule/collect/reader';
+import { TEST_METRIC_FILTER_MAX_MESSAGES } from '../../rule/snapshot';
 import { SdkAwsReader, createSdkAwsReader, redactCredentials } from '../../rule/collect/sdk-reader';
 import type { SdkAwsReaderOptions } from '../../rule/collect/sdk-reader';
 import type { Fetched, Trail } from '../../rule/snapshot';

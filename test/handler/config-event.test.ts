@@ -1,4 +1,5 @@
-import { ConfigEventError, parseConfigEvent, parseRoleArn } from '../../rule/config-event';
+import { parseRoleArn } from '../../rule/arn';
+import { ConfigEventError, parseConfigEvent } from '../../rule/config-event';
 import { ParameterError } from '../../rule/parameters';
 
 const ACCOUNT = '123456789012';

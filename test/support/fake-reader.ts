@@ -7,7 +7,7 @@
  * names the same thing the production reader would.
  */
 import type { AwsReader } from '../../rule/collect/reader';
-import { TEST_METRIC_FILTER_MAX_MESSAGES } from '../../rule/collect/reader';
+import { TEST_METRIC_FILTER_MAX_MESSAGES } from '../../rule/snapshot';
 import { matchesLogEvent, UnsupportedPatternError, type LogEvent } from '../../rule/pattern/evaluate';
 import { parseFilterPattern, formatPatternError } from '../../rule/pattern/parser';
 import type {
