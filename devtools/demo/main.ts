@@ -92,7 +92,11 @@ async function invokeRule(local: LocalAws, accountId: string): Promise<Evaluatio
     accountId,
   };
   const context = { invokedFunctionArn: `arn:aws:lambda:${REGION}:${accountId}:function:unauthorized-api-calls-monitored`, awsRequestId: 'demo' };
-  const script = `require(${JSON.stringify(BUNDLE)}).handler(${JSON.stringify(event)}, ${JSON.stringify(context)}).then(
+  // As Lambda does: the time left before the function's timeout (deploy/templates/account-rule.yaml sets 120 s); the
+  // handler budgets its evaluation from it.
+  const script = `const context = ${JSON.stringify(context)}; const deadline = Date.now() + 120000;
+  context.getRemainingTimeInMillis = () => Math.max(0, deadline - Date.now());
+  require(${JSON.stringify(BUNDLE)}).handler(${JSON.stringify(event)}, context).then(
     (r) => process.stdout.write(JSON.stringify(r)), (e) => { process.stderr.write(e.name + ': ' + e.message); process.exit(1); })`;
   const result = await run(process.execPath, ['-e', script], localEnv(local, accountId));
   if (result.code !== 0) throw new Error(`the rule failed for ${accountId}: ${result.stderr.trim()}`);
