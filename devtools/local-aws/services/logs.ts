@@ -3,7 +3,7 @@
  * TestMetricFilter. TestMetricFilter runs the project's own pattern engine (rule/pattern), so the emulator is only
  * as good an oracle as that engine: it is AWS's wire behaviour, not AWS's matcher.
  */
-import { TEST_METRIC_FILTER_MAX_MESSAGES } from '../../../rule/collect/reader';
+import { TEST_METRIC_FILTER_MAX_MESSAGES } from '../../../rule/snapshot';
 import { UnsupportedPatternError, matchesLogEvent, type JsonObject, type LogEvent } from '../../../rule/pattern/evaluate';
 import { MAX_PATTERN_LENGTH, formatPatternError, parseFilterPattern } from '../../../rule/pattern/parser';
 import type { MetricTransformation } from '../../../rule/snapshot';
