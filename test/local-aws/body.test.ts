@@ -76,7 +76,7 @@ describe('readBody', () => {
     const outcome = await readBody(zeros.pipe(createGzip()), 'gzip', MIB);
     expect(outcome).toEqual({ ok: false, status: 413, message: `local-aws: request bodies are limited to ${MIB} bytes, after decompression too` });
     // What was produced of the bomb before reading stopped: the limit plus the streams' buffers, not the gigabyte.
-    expect(inflated / bomb).toBeLessThan(0.02);
+    expect(inflated / bomb).toBeLessThan(0.05);
   });
 
   it('counts the bytes received without decompression too', async () => {

@@ -25,6 +25,7 @@ import {
   cisFilter,
   compliantWorld,
   confirmedEmail,
+  pendingEmail,
   organizationWorld,
   roleArn,
   topicArn,
@@ -121,7 +122,8 @@ describe('pagination (page size 2)', () => {
     const group = account.logGroups.find((g) => g.name === LOG_GROUP_NAME)!;
     for (let i = 1; i <= 4; i++) group.metricFilters.push(cisFilter({ filterName: `extra-${i}` }));
     const topic = account.topics[0]!;
-    topic.subscriptions = [1, 2, 3, 4, 5].map((i) => confirmedEmail(TOPIC, `00000000-0000-0000-0000-00000000000${i}`));
+    // Only the last page has a confirmed subscription, so a reader that stops at one must still follow every token.
+    topic.subscriptions = [pendingEmail(), pendingEmail(), pendingEmail(), pendingEmail(), confirmedEmail(TOPIC)];
     for (let i = 1; i <= 5; i++) {
       const name = `math-${i}`;
       const alarm: MetricAlarm = {
