@@ -4,16 +4,16 @@
  * so this file needs no AWS access to test. rule/index.ts wires the real dependencies.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { ConfigServiceClient, Evaluation } from '@aws-sdk/client-config-service';
+import type { ConfigServiceClient } from '@aws-sdk/client-config-service';
 // Type only (erased at build): the credential shape every SDK v3 client accepts.
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { Context } from 'aws-lambda';
 import { lambdaBudget, type TimeBudget } from './budget';
 import { parseFunctionArn, parseRoleArn, roleArn } from './arn';
 import { ConfigEventError, TEST_MODE_RESULT_TOKEN, parseConfigEvent, type ConfigRuleInvocation } from './config-event';
-import { truncateAnnotation, type ComplianceType } from './decide';
+import { truncateAnnotation, type AccountDecision, type ComplianceType } from './decide';
 import { ParameterError, type RuleParameters } from './parameters';
-import { putEvaluations } from './publish';
+import { accountEvaluation, putEvaluations } from './publish';
 import { printable } from './text';
 
 export interface EvaluateAccountInput {
@@ -28,12 +28,7 @@ export interface EvaluateAccountInput {
   budget: TimeBudget;
 }
 
-export interface AccountEvaluation {
-  complianceType: ComplianceType;
-  annotation: string;
-}
-
-export type EvaluateAccount = (input: EvaluateAccountInput) => Promise<AccountEvaluation>;
+export type EvaluateAccount = (input: EvaluateAccountInput) => Promise<AccountDecision>;
 /** sts:AssumeRole from the Lambda's own credentials, given up when the budget is spent. */
 export type AssumeRole = (roleArn: string, budget: TimeBudget) => Promise<AwsCredentialIdentity>;
 /** A Config client with these credentials (the Lambda's own when undefined). */
@@ -105,7 +100,7 @@ export function roleToAssume(invocation: ConfigRuleInvocation, lambda: { partiti
  * The evaluation, or NON_COMPLIANT saying it could not be made: AWS Config keeps showing an account's last result
  * when a run writes nothing, so an unexpected failure written as an evaluation is seen, where a thrown one is not.
  */
-async function evaluateOrExplain(deps: HandlerDependencies, input: EvaluateAccountInput, keys: Record<string, unknown>): Promise<AccountEvaluation> {
+async function evaluateOrExplain(deps: HandlerDependencies, input: EvaluateAccountInput, keys: Record<string, unknown>): Promise<AccountDecision> {
   try {
     return await deps.evaluateAccount(input);
   } catch (e) {
@@ -156,13 +151,7 @@ export function createHandler(deps: HandlerDependencies): (event: unknown, conte
       if (credentials) input.credentials = credentials;
       const { complianceType, annotation } = await evaluateOrExplain(deps, input, keys);
 
-      const evaluation: Evaluation = {
-        ComplianceResourceType: 'AWS::::Account',
-        ComplianceResourceId: accountId,
-        ComplianceType: complianceType,
-        Annotation: annotation,
-        OrderingTimestamp: invocation.orderingTimestamp,
-      };
+      const evaluation = accountEvaluation(accountId, { complianceType, annotation }, invocation.orderingTimestamp);
       // The member's credentials for organization rules: the result token belongs to the member's rule.
       await putEvaluations(deps.configClient(credentials), [evaluation], invocation.resultToken);
 

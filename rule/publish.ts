@@ -3,7 +3,18 @@
  */
 import { PutEvaluationsCommand, type ConfigServiceClient, type Evaluation } from '@aws-sdk/client-config-service';
 import { TEST_MODE_RESULT_TOKEN } from './config-event';
-import { truncateAnnotation } from './decide';
+import { truncateAnnotation, type AccountDecision } from './decide';
+
+/** The evaluation of an account that the rule writes: the account is the resource (`AWS::::Account`). */
+export function accountEvaluation(accountId: string, decision: AccountDecision, orderingTimestamp: Date): Evaluation {
+  return {
+    ComplianceResourceType: 'AWS::::Account',
+    ComplianceResourceId: accountId,
+    ComplianceType: decision.complianceType,
+    Annotation: decision.annotation,
+    OrderingTimestamp: orderingTimestamp,
+  };
+}
 
 /** PutEvaluations takes 0-100 evaluations per call. */
 export const MAX_EVALUATIONS_PER_CALL = 100;

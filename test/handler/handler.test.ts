@@ -6,13 +6,13 @@ import { ConfigEventError } from '../../rule/config-event';
 import {
   ExecutionRoleError,
   createHandler,
-  type AccountEvaluation,
   type AssumeRole,
   type ConfigClientFactory,
   type EvaluateAccount,
 } from '../../rule/handler';
 import { ParameterError } from '../../rule/parameters';
 import { WRITE_RESERVE_MS } from '../../rule/budget';
+import type { AccountDecision } from '../../rule/decide';
 
 const CENTRAL = '111111111111';
 const MEMBER = '222222222222';
@@ -40,7 +40,7 @@ function scheduledEvent(accountId: string, overrides: Record<string, unknown> = 
 
 const configMock = mockClient(ConfigServiceClient);
 
-function setup(verdict: AccountEvaluation | Error = { complianceType: 'NON_COMPLIANT', annotation: 'no alarm on the unauthorized-API-calls metric' }) {
+function setup(verdict: AccountDecision | Error = { complianceType: 'NON_COMPLIANT', annotation: 'no alarm on the unauthorized-API-calls metric' }) {
   const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
   const info = jest.spyOn(logger, 'info');
   const error = jest.spyOn(logger, 'error');
