@@ -1,13 +1,18 @@
 // Stages the rule for the AWS Config RDK (awslabs/aws-config-rdk): dist/rdk/<RuleName>/ holding parameters.json and
 // the bundle's index.js, so that `cd dist/rdk && rdk deploy <RuleName>` deploys it.
 //
-//   node scripts/package-rdk.mjs [--dist DIR] [--out DIR] [--without-remediation]
+//   node scripts/package-rdk.mjs [--dist DIR] [--out DIR] [--parameters FILE] [--without-remediation]
 //
 // What RDK does with the folder (rdk/rdk.py, 0.17.x): it zips the WHOLE folder, so the folder holds only what the
 // Lambda needs (restaging removes everything else, including the <RuleName>.zip copy a previous deploy left there);
 // the folder name, not RuleName, becomes the Config rule's name; SourceRuntime goes to Lambda unchecked and
 // SourceHandler is the handler. RDK has no Node.js runtime of its own: never run `rdk create`/`rdk modify` on this
 // folder (modify rewrites parameters.json, resets SourceRuntime, drops SourceHandler) nor `rdk test-local`.
+//
+// `rdk deploy` passes the parameters to its own stack template (rdk/template/configRule.yaml), which refuses a
+// Description over 255 characters (AWS Config itself allows 256) and a function name over 64; its function name is
+// "RDK-Rule-Function-" + the rule name without underscores, refused rather than truncated when too long
+// (rdk/core/util get_lambda_name). rdkDefinition refuses what RDK or AWS Config would, before anything is staged.
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,15 +20,21 @@ import { fileURLToPath } from 'node:url';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RUNTIME = 'nodejs22.x';
 const HANDLER = 'index.handler';
+// RDK's `--maximum-frequency` choices, AWS Config's MaximumExecutionFrequency values.
+const PERIODS = ['One_Hour', 'Three_Hours', 'Six_Hours', 'Twelve_Hours', 'TwentyFour_Hours'];
+const DESCRIPTION_MAX = 255;
+// AWS Config's InputParameters (PutConfigRule): at most 1,024 characters.
+const INPUT_PARAMETERS_MAX = 1024;
 
 function parseArgs(argv) {
-  const args = { dist: join(ROOT, 'dist'), out: undefined, remediation: true };
+  const args = { dist: join(ROOT, 'dist'), out: undefined, parameters: join(ROOT, 'parameters.json'), remediation: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--dist') args.dist = resolve(argv[++i] ?? '');
     else if (a === '--out') args.out = resolve(argv[++i] ?? '');
+    else if (a === '--parameters') args.parameters = resolve(argv[++i] ?? '');
     else if (a === '--without-remediation') args.remediation = false;
-    else throw new Error(`unknown argument '${a}'; usage: package-rdk.mjs [--dist DIR] [--out DIR] [--without-remediation]`);
+    else throw new Error(`unknown argument '${a}'; usage: package-rdk.mjs [--dist DIR] [--out DIR] [--parameters FILE] [--without-remediation]`);
   }
   args.out ??= join(args.dist, 'rdk');
   return args;
@@ -39,6 +50,14 @@ export function rdkDefinition(source, { remediation }) {
   // RDK names the function RDK-Rule-Function-<stack name>, the stack name being the rule name without underscores.
   const lambdaName = `RDK-Rule-Function-${p.RuleName.replace(/_/g, '')}`;
   if (lambdaName.length > 64 && !p.CustomLambdaName) throw new Error(`RDK's function name ${lambdaName} exceeds 64 characters; set CustomLambdaName`);
+  const description = typeof p.Description === 'string' ? p.Description : '';
+  if (description.length < 1 || description.length > DESCRIPTION_MAX) {
+    throw new Error(`Description is ${description.length} characters; RDK's template allows 1-${DESCRIPTION_MAX}`);
+  }
+  if (p.SourcePeriodic !== undefined && !PERIODS.includes(p.SourcePeriodic)) {
+    throw new Error(`SourcePeriodic '${String(p.SourcePeriodic).slice(0, 40)}' is not one of RDK's ${PERIODS.join(', ')}`);
+  }
+  checkInputParameters(p.InputParameters ?? '{}');
   if (p.SourceRuntime !== RUNTIME) notes.push(`SourceRuntime ${p.SourceRuntime} -> ${RUNTIME}`);
   if (p.SourceHandler !== HANDLER) notes.push(`SourceHandler ${p.SourceHandler} -> ${HANDLER}`);
   p.SourceRuntime = RUNTIME;
@@ -55,11 +74,23 @@ export function rdkDefinition(source, { remediation }) {
   return { definition, notes };
 }
 
+/** RDK reads InputParameters with json.loads and makes a template parameter of each key: it must be a JSON object. */
+function checkInputParameters(text) {
+  let value;
+  try {
+    value = typeof text === 'string' ? JSON.parse(text) : undefined;
+  } catch {
+    value = undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('InputParameters must be a JSON object, as a string');
+  if (text.length > INPUT_PARAMETERS_MAX) throw new Error(`InputParameters is ${text.length} characters; AWS Config allows 1,024`);
+}
+
 function main() {
   const args = parseArgs(process.argv.slice(2));
   const bundle = join(args.dist, 'index.js');
   if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run \`npm run build\` first`);
-  const source = JSON.parse(readFileSync(join(ROOT, 'parameters.json'), 'utf8'));
+  const source = JSON.parse(readFileSync(args.parameters, 'utf8'));
   const { definition, notes } = rdkDefinition(source, args);
   const ruleName = definition.Parameters.RuleName;
   const folder = join(args.out, ruleName);

@@ -162,6 +162,47 @@ describe('scripts/package-rdk.mjs', () => {
     expect(staged.Tags).toBe(rdk.Tags);
   });
 
+  // The limits `rdk deploy` applies, from RDK's own stack template (awslabs/aws-config-rdk rdk/template/configRule.yaml:
+  // RuleName MaxLength 128, Description MaxLength 255, RuleLambdaName MaxLength 64), its function name
+  // (rdk/core/util: "RDK-Rule-Function-" + the rule name without underscores, refused over 64 characters, not
+  // truncated, unless CustomLambdaName is set) and its --maximum-frequency choices. AWS Config caps InputParameters
+  // at 1,024 characters.
+  it('stages a rule that RDK\'s template accepts', () => {
+    expect(run('package-rdk.mjs', ['--dist', join(dir, 'dist')]).status).toBe(0);
+    const staged = JSON.parse(readFileSync(join(folder(), 'parameters.json'), 'utf8')) as typeof rdk & { Parameters: { CustomLambdaName?: string } };
+    const p = staged.Parameters;
+    expect(p.RuleName.length).toBeGreaterThanOrEqual(1);
+    expect(p.RuleName.length).toBeLessThanOrEqual(128);
+    expect(p.RuleName).toBe(readdirSync(join(dir, 'dist', 'rdk'))[0]);
+    expect(p.Description.length).toBeGreaterThanOrEqual(1);
+    expect(p.Description.length).toBeLessThanOrEqual(255);
+    expect((p.CustomLambdaName ?? `RDK-Rule-Function-${p.RuleName.replace(/_/g, '')}`).length).toBeLessThanOrEqual(64);
+    expect(['One_Hour', 'Three_Hours', 'Six_Hours', 'Twelve_Hours', 'TwentyFour_Hours']).toContain(p.SourcePeriodic);
+    const input: unknown = JSON.parse(p.InputParameters);
+    expect(typeof input === 'object' && input !== null && !Array.isArray(input)).toBe(true);
+    expect(p.InputParameters.length).toBeLessThanOrEqual(1024);
+    const [file, exported] = p.SourceHandler.split('.');
+    expect(readdirSync(folder())).toContain(`${file}.js`);
+    expect(readFileSync(join(folder(), `${file}.js`), 'utf8')).toMatch(new RegExp(`exports\\.${exported}\\b`));
+  });
+
+  it.each([
+    ['a Description over 255 characters', { Description: 'x'.repeat(256) }, /Description is 256 characters; RDK's template allows 1-255/],
+    ['an empty Description', { Description: '' }, /Description is 0 characters; RDK's template allows 1-255/],
+    ['a SourcePeriodic RDK does not know', { SourcePeriodic: 'Daily' }, /SourcePeriodic 'Daily' is not one of RDK's One_Hour, Three_Hours, Six_Hours, Twelve_Hours, TwentyFour_Hours/],
+    ['InputParameters that are an array', { InputParameters: '[]' }, /InputParameters must be a JSON object/],
+    ['InputParameters that are not JSON', { InputParameters: '{"a":' }, /InputParameters must be a JSON object/],
+    ['InputParameters over 1,024 characters', { InputParameters: JSON.stringify({ a: 'x'.repeat(1100) }) }, /InputParameters is 1\d{3} characters; AWS Config allows 1,024/],
+  ])('refuses %s, which RDK or AWS Config would refuse, staging nothing', (_name, change, message) => {
+    const parameters = join(dir, 'parameters.json');
+    writeFileSync(parameters, JSON.stringify({ ...rdk, Parameters: { ...rdk.Parameters, ...change } }));
+    const r = run('package-rdk.mjs', ['--dist', join(dir, 'dist'), '--parameters', parameters]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(readdirSync(join(dir, 'dist'))).not.toContain('rdk');
+  });
+
   it('leaves the remediation out on request', () => {
     const r = run('package-rdk.mjs', ['--dist', join(dir, 'dist'), '--without-remediation']);
     expect(r.status).toBe(0);
