@@ -6,7 +6,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import {
-  CloudTrailClient,
   DescribeTrailsCommand,
   GetEventSelectorsCommand,
   GetTrailStatusCommand,
@@ -27,6 +26,7 @@ import { evaluateAccount } from '../../rule/evaluate-account';
 import { DEFAULT_PARAMETERS } from '../../rule/parameters';
 import type { Fetched, Trail } from '../../rule/snapshot';
 import { awsJsonResponse, fakeHttpHandler } from './fake-http';
+import { expectFailure, expectValue, mockReaderClients } from '../support/sdk-mocks';
 
 const ACCOUNT = '111111111111';
 const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret-access-key-example' };
@@ -45,42 +45,14 @@ function newReader(options: Partial<SdkAwsReaderOptions> = {}): SdkAwsReader {
   return new SdkAwsReader({ accountId: ACCOUNT, credentials: CREDENTIALS, defaultRegion: 'us-east-1', ...options });
 }
 
-function expectFailure<T>(fetched: Fetched<T>) {
-  if (fetched.ok) throw new Error(`expected a failure, got ${JSON.stringify(fetched.value)}`);
-  return fetched.failure;
-}
-
-function expectValue<T>(fetched: Fetched<T>): T {
-  if (!fetched.ok) throw new Error(`expected a value, got ${JSON.stringify(fetched.failure)}`);
-  return fetched.value;
-}
-
-function mockAllClients() {
-  return {
-    cloudTrail: mockClient(CloudTrailClient),
-    logs: mockClient(CloudWatchLogsClient),
-    cloudWatch: mockClient(CloudWatchClient),
-    sns: mockClient(SNSClient),
-    sts: mockClient(STSClient),
-  };
-}
-
-let mocks: ReturnType<typeof mockAllClients>;
-
-beforeEach(() => {
-  mocks = mockAllClients();
-});
-
-afterEach(() => {
-  for (const stub of Object.values(mocks)) stub.restore();
-});
+const clientMocks = mockReaderClients();
 
 describe('an answer that says nothing proves nothing', () => {
   it.each([
     ['no selector list at all', { TrailARN: TRAIL_ARN }],
     ['two empty lists', { TrailARN: TRAIL_ARN, EventSelectors: [], AdvancedEventSelectors: [] }],
   ])('GetEventSelectors with %s is IncompleteResponse, not "all management events"', async (_, answer) => {
-    mocks.cloudTrail.on(GetEventSelectorsCommand).resolves(answer);
+    clientMocks().cloudTrail.on(GetEventSelectorsCommand).resolves(answer);
 
     expect(expectFailure(await newReader().getEventSelectors(TRAIL))).toStrictEqual({
       action: 'cloudtrail:GetEventSelectors',
@@ -91,7 +63,7 @@ describe('an answer that says nothing proves nothing', () => {
   });
 
   it('makes the decision NON_COMPLIANT naming GetEventSelectors, where it was read as compliant', async () => {
-    mocks.cloudTrail
+    clientMocks().cloudTrail
       .on(DescribeTrailsCommand)
       .resolves({
         trailList: [
@@ -121,7 +93,7 @@ describe('an answer that says nothing proves nothing', () => {
   });
 
   it('GetTrailStatus without IsLogging is IncompleteResponse, not "not logging"', async () => {
-    mocks.cloudTrail.on(GetTrailStatusCommand).resolves({ LatestDeliveryTime: new Date() });
+    clientMocks().cloudTrail.on(GetTrailStatusCommand).resolves({ LatestDeliveryTime: new Date() });
 
     expect(expectFailure(await newReader().getTrailStatus(TRAIL))).toMatchObject({
       action: 'cloudtrail:GetTrailStatus',
@@ -131,7 +103,7 @@ describe('an answer that says nothing proves nothing', () => {
   });
 
   it('AssumeRole without Credentials is IncompleteResponse', async () => {
-    mocks.sts.on(AssumeRoleCommand).resolves({});
+    clientMocks().sts.on(AssumeRoleCommand).resolves({});
 
     expect(expectFailure(await newReader().assumeRole(`arn:aws:iam::${ACCOUNT}:role/reader`))).toMatchObject({
       action: 'sts:AssumeRole',
@@ -141,7 +113,7 @@ describe('an answer that says nothing proves nothing', () => {
   });
 
   it.each([0, 3, 1.5, undefined])('a TestMetricFilter match with eventNumber %s (2 messages sent) is InvalidResponse', async (eventNumber) => {
-    mocks.logs.on(TestMetricFilterCommand).resolves({ matches: [{ eventNumber: 1 }, { eventNumber }] });
+    clientMocks().logs.on(TestMetricFilterCommand).resolves({ matches: [{ eventNumber: 1 }, { eventNumber }] });
 
     expect(expectFailure(await newReader().testMetricFilter('x', ['a', 'b'], 'us-east-1'))).toMatchObject({
       action: 'logs:TestMetricFilter',
@@ -151,10 +123,10 @@ describe('an answer that says nothing proves nothing', () => {
 
   // Empty lists AWS may leave out of a JSON answer: each is a legitimate answer that can only leave the chain unproven.
   it('keeps the empty answers the API references allow', async () => {
-    mocks.cloudTrail.on(DescribeTrailsCommand).resolves({});
-    mocks.logs.on(DescribeMetricFiltersCommand).resolves({}).on(TestMetricFilterCommand).resolves({});
-    mocks.cloudWatch.on(DescribeAlarmsForMetricCommand).resolves({}).on(DescribeAlarmsCommand).resolves({});
-    mocks.sns.on(ListSubscriptionsByTopicCommand).resolves({});
+    clientMocks().cloudTrail.on(DescribeTrailsCommand).resolves({});
+    clientMocks().logs.on(DescribeMetricFiltersCommand).resolves({}).on(TestMetricFilterCommand).resolves({});
+    clientMocks().cloudWatch.on(DescribeAlarmsForMetricCommand).resolves({}).on(DescribeAlarmsCommand).resolves({});
+    clientMocks().sns.on(ListSubscriptionsByTopicCommand).resolves({});
     const reader = newReader();
 
     expect(expectValue(await reader.describeTrails('us-east-1'))).toEqual([]);
@@ -182,38 +154,38 @@ describe('listings', () => {
     {
       name: 'logs:DescribeMetricFilters',
       answer: (pageFor) => {
-        mocks.logs.on(DescribeMetricFiltersCommand).callsFake(async (input) => {
+        clientMocks().logs.on(DescribeMetricFiltersCommand).callsFake(async (input) => {
           const { items, token } = pageFor(input.nextToken);
           return { metricFilters: items, nextToken: token };
         });
       },
       read: (reader: SdkAwsReader) => reader.describeMetricFilters('trail', 'us-east-1'),
-      calls: () => mocks.logs.commandCalls(DescribeMetricFiltersCommand).length,
+      calls: () => clientMocks().logs.commandCalls(DescribeMetricFiltersCommand).length,
       tokenName: 'nextToken',
     },
     {
       name: 'cloudwatch:DescribeAlarms',
       answer: (pageFor) => {
-        mocks.cloudWatch.on(DescribeAlarmsCommand).callsFake(async (input) => {
+        clientMocks().cloudWatch.on(DescribeAlarmsCommand).callsFake(async (input) => {
           const { items, token } = pageFor(input.NextToken);
           return { MetricAlarms: items, NextToken: token };
         });
       },
       read: (reader: SdkAwsReader) => reader.describeMetricMathAlarms('us-east-1'),
-      calls: () => mocks.cloudWatch.commandCalls(DescribeAlarmsCommand).length,
+      calls: () => clientMocks().cloudWatch.commandCalls(DescribeAlarmsCommand).length,
       tokenName: 'NextToken',
     },
     {
       name: 'sns:ListSubscriptionsByTopic',
       answer: (pageFor) => {
-        mocks.sns.on(ListSubscriptionsByTopicCommand).callsFake(async (input) => {
+        clientMocks().sns.on(ListSubscriptionsByTopicCommand).callsFake(async (input) => {
           const { items, token } = pageFor(input.NextToken);
           // Pending subscriptions only, so that nothing stops the listing early.
           return { Subscriptions: items.map(() => ({ SubscriptionArn: 'PendingConfirmation' })), NextToken: token };
         });
       },
       read: (reader: SdkAwsReader) => reader.listSubscriptionsByTopic(TOPIC_ARN),
-      calls: () => mocks.sns.commandCalls(ListSubscriptionsByTopicCommand).length,
+      calls: () => clientMocks().sns.commandCalls(ListSubscriptionsByTopicCommand).length,
       tokenName: 'NextToken',
     },
   ];
@@ -258,14 +230,14 @@ describe('listings', () => {
         Protocol: 'email',
         Endpoint: `user${n * 100 + i}@example.com`,
       }));
-    mocks.sns.on(ListSubscriptionsByTopicCommand).callsFake(async (input) => {
+    clientMocks().sns.on(ListSubscriptionsByTopicCommand).callsFake(async (input) => {
       const n = Number(input.NextToken ?? '0');
       return { Subscriptions: page(n), NextToken: n < 9 ? String(n + 1) : undefined };
     });
 
     const subscriptions = expectValue(await newReader().listSubscriptionsByTopic(TOPIC_ARN));
 
-    expect(mocks.sns.commandCalls(ListSubscriptionsByTopicCommand)).toHaveLength(1);
+    expect(clientMocks().sns.commandCalls(ListSubscriptionsByTopicCommand)).toHaveLength(1);
     expect(subscriptions).toHaveLength(100);
     expect(subscriptions.filter((s) => s.subscriptionArn.startsWith('arn:'))).toHaveLength(1);
   });
@@ -297,7 +269,7 @@ describe('over a real connection to a server that never answers', () => {
   let savedEnv: Array<[string, string | undefined]>;
 
   beforeEach(async () => {
-    for (const stub of Object.values(mocks)) stub.restore();
+    for (const stub of Object.values(clientMocks())) stub.restore();
     silent = await silentServer();
     savedEnv = ENDPOINT_VARIABLES.map((name) => [name, process.env[name]]);
     delete process.env['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS'];
@@ -373,11 +345,11 @@ describe('the evaluation time budget', () => {
       code: 'TimeBudgetExhausted',
       message: "the evaluation's time ran out before this call could start",
     });
-    expect(mocks.cloudTrail.calls()).toHaveLength(0);
+    expect(clientMocks().cloudTrail.calls()).toHaveLength(0);
   });
 
   it('ends retries of a call throttled forever when the budget is spent', async () => {
-    mocks.logs.restore();
+    clientMocks().logs.restore();
     const http = fakeHttpHandler(() => throttled());
     // Up to 10,000 attempts 20 ms apart: 200 s unbounded; the 300 ms budget ends them.
     const reader = newReader({
@@ -391,7 +363,7 @@ describe('the evaluation time budget', () => {
   });
 
   it('keeps adaptive retry within the budget: a call recovering from a throttle in time succeeds', async () => {
-    mocks.logs.restore();
+    clientMocks().logs.restore();
     const http = fakeHttpHandler((_request, index) => (index < 1 ? throttled() : awsJsonResponse(200, { metricFilters: [] })));
     const reader = newReader({ budget: timeBudget(60_000), clientConfig: { requestHandler: http } });
 
@@ -400,7 +372,7 @@ describe('the evaluation time budget', () => {
   });
 
   it('ends a call whose handler never answers, whatever the handler does with the signal', async () => {
-    mocks.logs.restore();
+    clientMocks().logs.restore();
     const hung = { ...fakeHttpHandler(() => new Error('unused')), handle: () => new Promise<never>(() => {}) };
     const reader = newReader({ budget: timeBudget(100), clientConfig: { requestHandler: hung } });
 
@@ -409,7 +381,7 @@ describe('the evaluation time budget', () => {
 
   it("is per evaluation: forEvaluation shares the clients, not the budget", async () => {
     const clients: object[] = [];
-    mocks.cloudTrail.on(GetTrailStatusCommand).callsFake(async (_input, getClient) => {
+    clientMocks().cloudTrail.on(GetTrailStatusCommand).callsFake(async (_input, getClient) => {
       clients.push(getClient());
       return { IsLogging: true };
     });
@@ -429,15 +401,15 @@ describe('the evaluation time budget', () => {
   it("carries over to a role's reader", async () => {
     let now = 0;
     const budget = timeBudget(1_000, () => now);
-    mocks.sts.on(AssumeRoleCommand).resolves({
+    clientMocks().sts.on(AssumeRoleCommand).resolves({
       Credentials: { AccessKeyId: 'ASIAROLE', SecretAccessKey: 'role-secret', SessionToken: 't', Expiration: new Date() },
     });
-    mocks.cloudTrail.on(GetTrailStatusCommand).resolves({ IsLogging: true });
+    clientMocks().cloudTrail.on(GetTrailStatusCommand).resolves({ IsLogging: true });
     const roleReader = expectValue(await newReader({ budget }).assumeRole(`arn:aws:iam::${ACCOUNT}:role/reader`));
 
     now = 1_000;
 
     expect(expectFailure(await roleReader.getTrailStatus(TRAIL)).code).toBe('TimeBudgetExhausted');
-    expect(mocks.cloudTrail.calls()).toHaveLength(0);
+    expect(clientMocks().cloudTrail.calls()).toHaveLength(0);
   });
 });

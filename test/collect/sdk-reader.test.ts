@@ -1,5 +1,4 @@
 import {
-  CloudTrailClient,
   CloudTrailServiceException,
   DescribeTrailsCommand,
   GetEventSelectorsCommand,
@@ -27,6 +26,7 @@ import { SdkAwsReader, createSdkAwsReader, redactCredentials } from '../../rule/
 import type { SdkAwsReaderOptions } from '../../rule/collect/sdk-reader';
 import type { Fetched, Trail } from '../../rule/snapshot';
 import { awsJsonResponse, connectionRefused, fakeHttpHandler, requestJson } from './fake-http';
+import { expectFailure, expectValue, mockReaderClients } from '../support/sdk-mocks';
 
 const ACCOUNT = '111111111111';
 const OWNER = '222222222222';
@@ -57,41 +57,12 @@ function awsError(Exception: ServiceExceptionClass, name: string, message = `${n
   return new Exception({ name, $fault: 'client', $metadata: { httpStatusCode: 400 }, message });
 }
 
-function expectFailure<T>(fetched: Fetched<T>) {
-  if (fetched.ok) throw new Error(`expected a failure, got ${JSON.stringify(fetched.value)}`);
-  return fetched.failure;
-}
-
-function expectValue<T>(fetched: Fetched<T>): T {
-  if (!fetched.ok) throw new Error(`expected a value, got ${JSON.stringify(fetched.failure)}`);
-  return fetched.value;
-}
-
-// aws-sdk-client-mock replaces `send` on the client prototypes: the reader's lazily created clients are all mocked.
-function mockAllClients() {
-  return {
-    cloudTrail: mockClient(CloudTrailClient),
-    logs: mockClient(CloudWatchLogsClient),
-    cloudWatch: mockClient(CloudWatchClient),
-    sns: mockClient(SNSClient),
-    sts: mockClient(STSClient),
-  };
-}
-
-let mocks: ReturnType<typeof mockAllClients>;
-
-beforeEach(() => {
-  mocks = mockAllClients();
-});
-
-afterEach(() => {
-  for (const stub of Object.values(mocks)) stub.restore();
-});
+const clientMocks = mockReaderClients();
 
 describe('cloudtrail:DescribeTrails', () => {
   it('includes shadow trails, calls the given region and maps each trail', async () => {
     let calledRegion: string | undefined;
-    mocks.cloudTrail.on(DescribeTrailsCommand, { includeShadowTrails: true }).callsFake(async (_input, getClient) => {
+    clientMocks().cloudTrail.on(DescribeTrailsCommand, { includeShadowTrails: true }).callsFake(async (_input, getClient) => {
       calledRegion = await getClient().config.region();
       return {
         trailList: [
@@ -126,12 +97,12 @@ describe('cloudtrail:DescribeTrails', () => {
   });
 
   it('maps no trails to an empty list', async () => {
-    mocks.cloudTrail.on(DescribeTrailsCommand).resolves({});
+    clientMocks().cloudTrail.on(DescribeTrailsCommand).resolves({});
     expect(await newReader().describeTrails('us-east-1')).toStrictEqual({ ok: true, value: [] });
   });
 
   it('turns AccessDenied into a CallFailure', async () => {
-    mocks.cloudTrail.on(DescribeTrailsCommand).rejects(awsError(CloudTrailServiceException, 'AccessDeniedException', 'no'));
+    clientMocks().cloudTrail.on(DescribeTrailsCommand).rejects(awsError(CloudTrailServiceException, 'AccessDeniedException', 'no'));
     expect(await newReader().describeTrails('ap-south-1')).toStrictEqual({
       ok: false,
       failure: {
@@ -145,18 +116,18 @@ describe('cloudtrail:DescribeTrails', () => {
 
   it('still throws a programming error raised while mapping the answer', async () => {
     // A null entry makes the mapping itself fail: that must not be disguised as an AWS failure.
-    mocks.cloudTrail.on(DescribeTrailsCommand).resolves({ trailList: [null as never] });
+    clientMocks().cloudTrail.on(DescribeTrailsCommand).resolves({ trailList: [null as never] });
     await expect(newReader().describeTrails('us-east-1')).rejects.toThrow(TypeError);
   });
 });
 
 describe('cloudtrail:GetTrailStatus', () => {
   it('asks by ARN in the home region, whichever region the trail was described in', async () => {
-    mocks.cloudTrail.on(DescribeTrailsCommand).resolves({
+    clientMocks().cloudTrail.on(DescribeTrailsCommand).resolves({
       trailList: [{ Name: 'org-trail', TrailARN: ORG_TRAIL_ARN, HomeRegion: 'eu-west-1', IsMultiRegionTrail: true }],
     });
     let calledRegion: string | undefined;
-    mocks.cloudTrail.on(GetTrailStatusCommand, { Name: ORG_TRAIL_ARN }).callsFake(async (_input, getClient) => {
+    clientMocks().cloudTrail.on(GetTrailStatusCommand, { Name: ORG_TRAIL_ARN }).callsFake(async (_input, getClient) => {
       calledRegion = await getClient().config.region();
       return {
         IsLogging: true,
@@ -179,12 +150,12 @@ describe('cloudtrail:GetTrailStatus', () => {
   });
 
   it('omits what AWS omits', async () => {
-    mocks.cloudTrail.on(GetTrailStatusCommand).resolves({ IsLogging: false });
+    clientMocks().cloudTrail.on(GetTrailStatusCommand).resolves({ IsLogging: false });
     expect(await newReader().getTrailStatus(ORG_TRAIL)).toStrictEqual({ ok: true, value: { isLogging: false } });
   });
 
   it('turns AccessDenied into a CallFailure naming the trail', async () => {
-    mocks.cloudTrail.on(GetTrailStatusCommand).rejects(awsError(CloudTrailServiceException, 'AccessDeniedException'));
+    clientMocks().cloudTrail.on(GetTrailStatusCommand).rejects(awsError(CloudTrailServiceException, 'AccessDeniedException'));
     expect(expectFailure(await newReader().getTrailStatus(ORG_TRAIL))).toMatchObject({
       action: 'cloudtrail:GetTrailStatus',
       resource: ORG_TRAIL_ARN,
@@ -196,7 +167,7 @@ describe('cloudtrail:GetTrailStatus', () => {
 describe('cloudtrail:GetEventSelectors', () => {
   it('asks by ARN in the home region and maps classic selectors', async () => {
     let calledRegion: string | undefined;
-    mocks.cloudTrail.on(GetEventSelectorsCommand, { TrailName: ORG_TRAIL_ARN }).callsFake(async (_input, getClient) => {
+    clientMocks().cloudTrail.on(GetEventSelectorsCommand, { TrailName: ORG_TRAIL_ARN }).callsFake(async (_input, getClient) => {
       calledRegion = await getClient().config.region();
       return {
         TrailARN: ORG_TRAIL_ARN,
@@ -224,7 +195,7 @@ describe('cloudtrail:GetEventSelectors', () => {
   });
 
   it('maps advanced selectors, keeping absent what AWS returns absent', async () => {
-    mocks.cloudTrail.on(GetEventSelectorsCommand).resolves({
+    clientMocks().cloudTrail.on(GetEventSelectorsCommand).resolves({
       AdvancedEventSelectors: [
         {
           Name: 'management',
@@ -254,7 +225,7 @@ describe('cloudtrail:GetEventSelectors', () => {
   });
 
   it('turns AccessDenied into a CallFailure naming the trail', async () => {
-    mocks.cloudTrail.on(GetEventSelectorsCommand).rejects(awsError(CloudTrailServiceException, 'AccessDeniedException'));
+    clientMocks().cloudTrail.on(GetEventSelectorsCommand).rejects(awsError(CloudTrailServiceException, 'AccessDeniedException'));
     expect(expectFailure(await newReader().getEventSelectors(ORG_TRAIL))).toMatchObject({
       action: 'cloudtrail:GetEventSelectors',
       resource: ORG_TRAIL_ARN,
@@ -274,7 +245,7 @@ describe('logs:DescribeMetricFilters', () => {
 
   it('maps filters and their transformations, in the given region', async () => {
     let calledRegion: string | undefined;
-    mocks.logs.on(DescribeMetricFiltersCommand, { logGroupName: 'org-trail' }).callsFake(async (_input, getClient) => {
+    clientMocks().logs.on(DescribeMetricFiltersCommand, { logGroupName: 'org-trail' }).callsFake(async (_input, getClient) => {
       calledRegion = await getClient().config.region();
       return {
         metricFilters: [
@@ -330,7 +301,7 @@ describe('logs:DescribeMetricFilters', () => {
       t1: { metricFilters: [filter('b'), filter('c')], nextToken: 't2' },
       t2: { metricFilters: [filter('d')] },
     };
-    mocks.logs.on(DescribeMetricFiltersCommand, { logGroupName: 'org-trail' }).callsFake(async (input) => {
+    clientMocks().logs.on(DescribeMetricFiltersCommand, { logGroupName: 'org-trail' }).callsFake(async (input) => {
       tokens.push(input.nextToken);
       return pages[input.nextToken ?? 'start'];
     });
@@ -342,7 +313,7 @@ describe('logs:DescribeMetricFilters', () => {
   });
 
   it('turns AccessDenied (on any page) into a CallFailure naming the log group', async () => {
-    mocks.logs
+    clientMocks().logs
       .on(DescribeMetricFiltersCommand, { nextToken: undefined })
       .resolves({ metricFilters: [filter('a')], nextToken: 't1' })
       .on(DescribeMetricFiltersCommand, { nextToken: 't1' })
@@ -370,7 +341,7 @@ describe('logs:DescribeMetricFilters', () => {
     let savedEnv: Array<[string, string | undefined]>;
 
     beforeEach(() => {
-      mocks.logs.restore();
+      clientMocks().logs.restore();
       savedEnv = ENDPOINT_VARIABLES.map((name) => [name, process.env[name]]);
       for (const name of ENDPOINT_VARIABLES) delete process.env[name];
     });
@@ -481,7 +452,7 @@ describe('logs:DescribeMetricFilters', () => {
 describe('logs:TestMetricFilter', () => {
   it('sends the pattern and messages and maps the 1-based eventNumbers to a boolean per message', async () => {
     let calledRegion: string | undefined;
-    mocks.logs
+    clientMocks().logs
       .on(TestMetricFilterCommand, { filterPattern: 'ERROR', logEventMessages: ['a', 'ERROR b', 'c', 'ERROR d'] })
       .callsFake(async (_input, getClient) => {
         calledRegion = await getClient().config.region();
@@ -500,12 +471,12 @@ describe('logs:TestMetricFilter', () => {
   });
 
   it('maps no matches to all false', async () => {
-    mocks.logs.on(TestMetricFilterCommand).resolves({});
+    clientMocks().logs.on(TestMetricFilterCommand).resolves({});
     expect(expectValue(await newReader().testMetricFilter('x', ['a', 'b'], 'us-east-1'))).toEqual([false, false]);
   });
 
   it(`accepts ${TEST_METRIC_FILTER_MAX_MESSAGES} messages`, async () => {
-    mocks.logs.on(TestMetricFilterCommand).resolves({ matches: [{ eventNumber: TEST_METRIC_FILTER_MAX_MESSAGES }] });
+    clientMocks().logs.on(TestMetricFilterCommand).resolves({ matches: [{ eventNumber: TEST_METRIC_FILTER_MAX_MESSAGES }] });
     const messages = Array.from({ length: TEST_METRIC_FILTER_MAX_MESSAGES }, (_, i) => `m${i}`);
 
     const matches = expectValue(await newReader().testMetricFilter('x', messages, 'us-east-1'));
@@ -521,16 +492,16 @@ describe('logs:TestMetricFilter', () => {
       action: 'logs:TestMetricFilter',
       code: 'TooManyMessages',
     });
-    expect(mocks.logs.calls()).toHaveLength(0);
+    expect(clientMocks().logs.calls()).toHaveLength(0);
   });
 
   it('answers no messages without calling AWS (which rejects an empty list)', async () => {
     expect(await newReader().testMetricFilter('x', [], 'us-east-1')).toStrictEqual({ ok: true, value: [] });
-    expect(mocks.logs.calls()).toHaveLength(0);
+    expect(clientMocks().logs.calls()).toHaveLength(0);
   });
 
   it('turns AccessDenied into a CallFailure', async () => {
-    mocks.logs
+    clientMocks().logs
       .on(TestMetricFilterCommand)
       .rejects(new LogsAccessDeniedException({ message: 'denied', $metadata: { httpStatusCode: 400 } }));
     expect(expectFailure(await newReader().testMetricFilter('x', ['a'], 'eu-west-1'))).toStrictEqual({
@@ -545,7 +516,7 @@ describe('logs:TestMetricFilter', () => {
 describe('cloudwatch:DescribeAlarmsForMetric', () => {
   it('asks for the metric in the given region and maps every alarm field', async () => {
     let calledRegion: string | undefined;
-    mocks.cloudWatch
+    clientMocks().cloudWatch
       .on(DescribeAlarmsForMetricCommand, { Namespace: 'CISBenchmark', MetricName: 'UnauthorizedAPICalls' })
       .callsFake(async (_input, getClient) => {
         calledRegion = await getClient().config.region();
@@ -627,7 +598,7 @@ describe('cloudwatch:DescribeAlarmsForMetric', () => {
   });
 
   it('turns AccessDenied into a CallFailure naming the metric', async () => {
-    mocks.cloudWatch.on(DescribeAlarmsForMetricCommand).rejects(awsError(CloudWatchServiceException, 'AccessDenied', 'no'));
+    clientMocks().cloudWatch.on(DescribeAlarmsForMetricCommand).rejects(awsError(CloudWatchServiceException, 'AccessDenied', 'no'));
     expect(
       expectFailure(await newReader().describeAlarmsForMetric('CISBenchmark', 'UnauthorizedAPICalls', 'us-east-1')),
     ).toStrictEqual({
@@ -678,7 +649,7 @@ describe('cloudwatch:DescribeAlarms (metric-math alarms)', () => {
       t1: { MetricAlarms: [standardAlarm('s2'), { ...standardAlarm('empty-metrics'), Metrics: [] }], NextToken: 't2' },
       t2: { MetricAlarms: [mathAlarm('b'), mathAlarm('c')] },
     };
-    mocks.cloudWatch.on(DescribeAlarmsCommand, { AlarmTypes: ['MetricAlarm'] }).callsFake(async (input, getClient) => {
+    clientMocks().cloudWatch.on(DescribeAlarmsCommand, { AlarmTypes: ['MetricAlarm'] }).callsFake(async (input, getClient) => {
       regions.push(await getClient().config.region());
       tokens.push(input.NextToken);
       return pages[input.NextToken ?? 'start'];
@@ -717,7 +688,7 @@ describe('cloudwatch:DescribeAlarms (metric-math alarms)', () => {
   });
 
   it('turns AccessDenied into a CallFailure', async () => {
-    mocks.cloudWatch.on(DescribeAlarmsCommand).rejects(awsError(CloudWatchServiceException, 'AccessDenied'));
+    clientMocks().cloudWatch.on(DescribeAlarmsCommand).rejects(awsError(CloudWatchServiceException, 'AccessDenied'));
     expect(expectFailure(await newReader().describeMetricMathAlarms('us-east-1'))).toMatchObject({
       action: 'cloudwatch:DescribeAlarms',
       resource: 'alarms in us-east-1',
@@ -740,7 +711,7 @@ describe('sns:ListSubscriptionsByTopic', () => {
       t1: { Subscriptions: [{ SubscriptionArn: 'PendingConfirmation', Protocol: 'email', Endpoint: 'b@example.com' }], NextToken: 't2' },
       t2: { Subscriptions: [{ SubscriptionArn: `${TOPIC_ARN}:3`, Protocol: 'lambda', Endpoint: 'arn:aws:lambda:fn' }] },
     };
-    mocks.sns.on(ListSubscriptionsByTopicCommand, { TopicArn: TOPIC_ARN }).callsFake(async (input, getClient) => {
+    clientMocks().sns.on(ListSubscriptionsByTopicCommand, { TopicArn: TOPIC_ARN }).callsFake(async (input, getClient) => {
       regions.push(await getClient().config.region());
       tokens.push(input.NextToken);
       return pages[input.NextToken ?? 'start'];
@@ -771,11 +742,11 @@ describe('sns:ListSubscriptionsByTopic', () => {
       resource: topicArn,
       code: 'InvalidArn',
     });
-    expect(mocks.sns.calls()).toHaveLength(0);
+    expect(clientMocks().sns.calls()).toHaveLength(0);
   });
 
   it('turns an authorization error into a CallFailure naming the topic', async () => {
-    mocks.sns
+    clientMocks().sns
       .on(ListSubscriptionsByTopicCommand)
       .rejects(new AuthorizationErrorException({ message: 'not authorized', $metadata: { httpStatusCode: 403 } }));
     expect(expectFailure(await newReader().listSubscriptionsByTopic(TOPIC_ARN))).toStrictEqual({
@@ -793,7 +764,7 @@ describe('sts:AssumeRole', () => {
 
   function stsAnswers() {
     const regions: string[] = [];
-    mocks.sts.on(AssumeRoleCommand).callsFake(async (_input, getClient) => {
+    clientMocks().sts.on(AssumeRoleCommand).callsFake(async (_input, getClient) => {
       regions.push(await getClient().config.region());
       return {
         Credentials: {
@@ -812,7 +783,7 @@ describe('sts:AssumeRole', () => {
 
     await newReader({ defaultRegion: 'eu-north-1' }).assumeRole(ROLE_ARN);
 
-    expect(mocks.sts.commandCalls(AssumeRoleCommand).map((call) => call.args[0].input)).toEqual([
+    expect(clientMocks().sts.commandCalls(AssumeRoleCommand).map((call) => call.args[0].input)).toEqual([
       { RoleArn: ROLE_ARN, RoleSessionName: 'unauthorized-api-calls-monitored', DurationSeconds: 900 },
     ]);
     expect(regions).toEqual(['eu-north-1']);
@@ -821,7 +792,7 @@ describe('sts:AssumeRole', () => {
   it("gives a reader for the role's account whose calls use the role's credentials", async () => {
     stsAnswers();
     const used: Array<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string }> = [];
-    mocks.cloudTrail.on(GetTrailStatusCommand).callsFake(async (_input, getClient) => {
+    clientMocks().cloudTrail.on(GetTrailStatusCommand).callsFake(async (_input, getClient) => {
       used.push(await getClient().config.credentials());
       return { IsLogging: true };
     });
@@ -848,7 +819,7 @@ describe('sts:AssumeRole', () => {
     const roleReader = expectValue(
       await newReader({ clientConfig: { requestHandler: http, retryStrategy: new ConfiguredRetryStrategy(1) } }).assumeRole(ROLE_ARN),
     );
-    mocks.logs.restore();
+    clientMocks().logs.restore();
 
     await roleReader.describeMetricFilters('org-trail', 'us-east-1');
 
@@ -857,7 +828,7 @@ describe('sts:AssumeRole', () => {
   });
 
   it('turns AccessDenied into a CallFailure naming the role', async () => {
-    mocks.sts.on(AssumeRoleCommand).rejects(awsError(STSServiceException, 'AccessDenied', 'not authorized to perform: sts:AssumeRole'));
+    clientMocks().sts.on(AssumeRoleCommand).rejects(awsError(STSServiceException, 'AccessDenied', 'not authorized to perform: sts:AssumeRole'));
     expect(expectFailure(await newReader().assumeRole(ROLE_ARN))).toStrictEqual({
       action: 'sts:AssumeRole',
       resource: ROLE_ARN,
@@ -880,14 +851,14 @@ describe('sts:AssumeRole', () => {
       resource: roleArn,
       code: 'InvalidArn',
     });
-    expect(mocks.sts.calls()).toHaveLength(0);
+    expect(clientMocks().sts.calls()).toHaveLength(0);
   });
 });
 
 describe('sts:GetCallerIdentity (createSdkAwsReader)', () => {
   it('finds the account and the partition of the credentials', async () => {
     let calledRegion: string | undefined;
-    mocks.sts.on(GetCallerIdentityCommand).callsFake(async (_input, getClient) => {
+    clientMocks().sts.on(GetCallerIdentityCommand).callsFake(async (_input, getClient) => {
       calledRegion = await getClient().config.region();
       return { Account: ACCOUNT, Arn: `arn:aws-us-gov:sts::${ACCOUNT}:assumed-role/admin/me`, UserId: 'AROA:me' };
     });
@@ -902,7 +873,7 @@ describe('sts:GetCallerIdentity (createSdkAwsReader)', () => {
   });
 
   it('turns an error into a CallFailure', async () => {
-    mocks.sts
+    clientMocks().sts
       .on(GetCallerIdentityCommand)
       .rejects(awsError(STSServiceException, 'InvalidClientTokenId', 'The security token included in the request is invalid.'));
     expect(expectFailure(await createSdkAwsReader({ region: 'us-east-1', credentials: CREDENTIALS }))).toStrictEqual({
@@ -917,7 +888,7 @@ describe('sts:GetCallerIdentity (createSdkAwsReader)', () => {
 describe('clients', () => {
   it('are created once per service and region', async () => {
     const clients: object[] = [];
-    mocks.cloudTrail.on(DescribeTrailsCommand).callsFake(async (_input, getClient) => {
+    clientMocks().cloudTrail.on(DescribeTrailsCommand).callsFake(async (_input, getClient) => {
       clients.push(getClient());
       return {};
     });
@@ -933,7 +904,7 @@ describe('clients', () => {
 
   it('retry adaptively, 8 attempts, unless the client config says otherwise', async () => {
     const seen: Array<[string, number]> = [];
-    mocks.cloudTrail.on(DescribeTrailsCommand).callsFake(async (_input, getClient) => {
+    clientMocks().cloudTrail.on(DescribeTrailsCommand).callsFake(async (_input, getClient) => {
       const config = getClient().config;
       // The strategy the retry middleware will use, not just the settings.
       const strategy = await config.retryStrategy();
@@ -956,7 +927,7 @@ describe('error messages', () => {
     const leaky =
       'Signature mismatch. Authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240101/us-east-1/logs/aws4_request, ' +
       'SignedHeaders=host, Signature=0123abcd; key AKIAIOSFODNN7EXAMPLE secret wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
-    mocks.logs.on(DescribeMetricFiltersCommand).rejects(
+    clientMocks().logs.on(DescribeMetricFiltersCommand).rejects(
       new UnrecognizedClientException({ message: leaky, $metadata: { httpStatusCode: 400 } }),
     );
 
