@@ -47,6 +47,12 @@ const WHITESPACE = /[ \t\r\n]/;
 /** Characters allowed in an unquoted value. AWS's own examples leave IP prefixes and hostnames bare. */
 const BARE_VALUE_CHAR = /[A-Za-z0-9_.*:\/+-]/;
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+/**
+ * Characters an unquoted term may hold. "Metric filter terms that include characters other than alphanumeric or
+ * underscore must be placed inside double quotes" (FilterAndPatternSyntax, "Matching Terms in Log Events",
+ * awsdocs/amazon-cloudwatch-logs-user-guide); the regex page defines alphanumeric as A-Z, a-z and 0-9.
+ */
+const BARE_TERM_CHAR = /[A-Za-z0-9_]/;
 /** Characters the regex page allows between the percent signs, plus the space its own examples use. */
 const REGEX_CHAR = /^[A-Za-z0-9 :_#=@\/;,\-^$?[\]{}|\\*+.]$/;
 
@@ -236,7 +242,33 @@ function readRegex(text: string, from: number): { source: string; end: number } 
   return { source, end: close + 1 };
 }
 
+/**
+ * A term pattern whose text reads as JSON conditions (`$.errorCode = "AccessDenied*"`, `a && b`) lost its braces:
+ * CloudWatch Logs would take it for words to find, so say what was meant rather than judge it as words.
+ */
+function rejectJsonWithoutBraces(text: string): void {
+  // Phrases and regexes are text to find: a `$.` or `||` inside them says nothing about the pattern.
+  const unquoted = text.replace(/"(?:[^"\\]|\\.)*"?|%[^%]*%?/g, (q) => ' '.repeat(q.length));
+  const selector = unquoted.search(/\$[.[]/);
+  if (selector >= 0) {
+    const wrapped = text.trim().length <= 80 ? `{ ${text.trim()} }` : '{ $.errorCode = "AccessDenied*" }';
+    fail(selector, 'JSON conditions go inside { }; without the braces this is read as a term pattern', `wrap JSON conditions in { }, as in ${wrapped}`);
+  }
+  const operator = unquoted.search(/&&|\|\|/);
+  if (operator >= 0) {
+    const op = unquoted.slice(operator, operator + 2);
+    fail(
+      operator,
+      `'${op}' joins conditions only inside a JSON pattern`,
+      op === '&&'
+        ? 'wrap JSON conditions in { }; in a term pattern, terms separated by spaces must all appear'
+        : 'wrap JSON conditions in { }; in a term pattern, write ?term for each of several terms any of which may appear',
+    );
+  }
+}
+
 function parseTerms(text: string): Term[] {
+  rejectJsonWithoutBraces(text);
   const terms: Term[] = [];
   let regexes = 0;
   let i = skipWhitespace(text, 0);
@@ -265,7 +297,19 @@ function parseTerms(text: string): Term[] {
       i = end;
     } else {
       let end = i;
-      while (end < text.length && !WHITESPACE.test(text[end]!)) end++;
+      while (end < text.length && !WHITESPACE.test(text[end]!)) {
+        const c = text[end]!;
+        if (!BARE_TERM_CHAR.test(c)) {
+          let word = end;
+          while (word < text.length && !WHITESPACE.test(text[word]!)) word++;
+          fail(
+            end,
+            `${describeChar(c)} cannot appear in an unquoted term`,
+            `terms other than letters, digits and _ go in double quotes, as in "${text.slice(i, word)}"; a JSON pattern starts with {`,
+          );
+        }
+        end++;
+      }
       terms.push({ mode, text: text.slice(i, end), regex: false });
       i = end;
     }

@@ -63,6 +63,24 @@ describe('rejected patterns', () => {
     for (const c of [...ACCEPTED, ...REJECTED]) expect(judgePattern(c.pattern).summary.length).toBeLessThanOrEqual(150);
   });
 
+  it('says to wrap a JSON condition typed without braces in { }, instead of judging it as words', () => {
+    const verdict = judgePattern('$.errorCode = "AccessDenied*"');
+    expect(verdict).toMatchObject({ valid: false, accepted: false, counterexample: null });
+    expect(verdict.reason).toBe(
+      'invalid filter pattern at character 1: JSON conditions go inside { }; without the braces this is read as a term pattern; wrap JSON conditions in { }, as in { $.errorCode = "AccessDenied*" }',
+    );
+    expect(verdict.summary).toContain('JSON conditions go inside { }');
+  });
+
+  it.each([
+    [')))', /^invalid filter pattern at character 1: '\)' cannot appear in an unquoted term; /],
+    ['hello world {{{', /^invalid filter pattern at character 13: '\{' cannot appear in an unquoted term; .*a JSON pattern starts with \{$/],
+  ])('calls %j invalid, with the position and the fix, rather than a term pattern', (text, reason) => {
+    const verdict = judgePattern(text);
+    expect(verdict).toMatchObject({ valid: false, accepted: false, counterexample: null });
+    expect(verdict.reason).toMatch(reason);
+  });
+
   it('gives invalid patterns no counterexample and marks them invalid', () => {
     expect(judgePattern("{ $.errorCode = 'AccessDenied*' }")).toMatchObject({ valid: false, accepted: false, counterexample: null });
   });

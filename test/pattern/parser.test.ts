@@ -50,6 +50,8 @@ describe('valid patterns', () => {
     ['TERMS', 'optional and excluded terms, quoted phrase', '?ERROR ?WARN -"Exiting now"', '?"ERROR" ?"WARN" -"Exiting now"'],
     ['REGEX', 'standalone regex', '%[Ee]rror|[Ff]ail%', '%[Ee]rror|[Ff]ail%'],
     ['TERMS', 'empty pattern', '', ''],
+    ['TERMS', 'a selector or || inside a quoted phrase is text to find', '"$.errorCode" "a || b"', '"$.errorCode" "a || b"'],
+    ['TERMS', 'letters, digits and _ unquoted', 'ERROR_42 -Exiting ?WARN', '"ERROR_42" -"Exiting" ?"WARN"'],
     ['FPS', 'space-delimited pattern kept as written', '[ip, user, ..., status_code = 4*, bytes]', '[ip, user, ..., status_code = 4*, bytes]'],
   ])('%s: %s', (_page, _what, input, printed) => {
     expect(canonical(input)).toBe(printed);
@@ -95,6 +97,13 @@ describe('invalid patterns say where and how to fix', () => {
     ['FPS', 'unterminated string', '{ $.a = "abc }', 8, 'never closed', 'closing double quote'],
     ['JSON', 'missing value', '{ $.a = }', 8, 'expected a value', 'write a value'],
     ['TERMS', 'sign without a term', 'ERROR ? WARN', 7, 'a term is missing', 'without a space'],
+    ['TERMS', 'a JSON condition without braces', '$.errorCode = "AccessDenied*"', 0, 'JSON conditions go inside { }', 'wrap JSON conditions in { }, as in { $.errorCode = "AccessDenied*" }'],
+    ['TERMS', 'a JSON condition without braces, after a space', '  ($.errorCode = AccessDenied*)', 3, 'JSON conditions go inside { }', 'wrap JSON conditions in { }'],
+    ['TERMS', '|| between terms', 'ERROR || WARN', 6, "'||' joins conditions only inside a JSON pattern", 'write ?term for each'],
+    ['TERMS', '&& between terms', 'ERROR && WARN', 6, "'&&' joins conditions only inside a JSON pattern", 'wrap JSON conditions in { }'],
+    ['TERMS', 'parentheses as a term (FPS: only alphanumerics and _ unquoted)', ')))', 0, "')' cannot appear in an unquoted term", 'in double quotes, as in ")))"'],
+    ['TERMS', 'braces after words', 'hello world {{{', 12, "'{' cannot appear in an unquoted term", 'a JSON pattern starts with {'],
+    ['TERMS', 'a hyphen inside a term', 'ERROR-CODE', 5, "'-' cannot appear in an unquoted term", 'as in "ERROR-CODE"'],
     ['JSON', 'index right after $.', '{ $.[0] = 1 }', 4, 'an array index must follow a field name', 'as in $.users[0]'],
     ['JSON', 'index beyond 2^53', '{ $.a[12345678901234567890] = 1 }', 6, 'this array index is too large', 'below 2^53'],
   ])('%s: %s', (_page, _what, input, position, message, fix) => {
