@@ -3,7 +3,7 @@
  * the local AWS, a human confirms the e-mail subscription, and the rule's own CLI then judges the result.
  *
  * Needs the AWS CLI: /usr/bin/aws (Debian's awscli, installed by .ci/run) or else `aws` on PATH. Without one the
- * test is skipped, with the reason printed and in its name, decided when this module loads.
+ * test is skipped, with the reason in its name (test/support/skip.ts), decided when this module loads.
  */
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { LocalAws } from '../../devtools/local-aws/server';
 import { CIS_PATTERNS } from '../../rule/pattern/cis';
+import { skipWhen } from '../support/skip';
 import { ACCOUNT_ID, LOG_GROUP_NAME, REGION, logGroupArn, trail, type World } from '../support/world';
 import { EMPTY_HOME, awsCliEnv, explain, run, runRuleCli, sdkEnv, withLocalAws, type ChildResult } from './harness';
 
@@ -44,9 +45,8 @@ function findAwsCli(): AwsCli {
 }
 
 const AWS_CLI = findAwsCli();
-if ('skipped' in AWS_CLI) console.warn(`aws-cli.test.ts skipped: ${AWS_CLI.skipped}`);
-const itWithAwsCli = 'skipped' in AWS_CLI ? it.skip : it;
-const title = 'skipped' in AWS_CLI ? `(skipped: ${AWS_CLI.skipped})` : `(${AWS_CLI.path}: ${AWS_CLI.version.split(' ')[0]})`;
+const skipping = skipWhen('skipped' in AWS_CLI ? AWS_CLI.skipped : undefined);
+const cliName = 'skipped' in AWS_CLI ? 'aws' : `${AWS_CLI.path}: ${AWS_CLI.version.split(' ')[0]}`;
 
 const FILTER_NAME = 'unauthorized_api_calls_metric';
 const METRIC_NAME = 'unauthorized_api_calls_metric';
@@ -80,8 +80,8 @@ function json(child: ChildResult, what: string): Record<string, unknown> {
   }
 }
 
-describe(`the CIS remediation applied with the AWS CLI ${title}`, () => {
-  itWithAwsCli(
+skipping.describe(skipping.title(`the CIS remediation applied with the AWS CLI (${cliName})`), () => {
+  it(
     'the v1.3-v1.5 pattern is NON_COMPLIANT (also matches successful calls); the v2.0+ pattern makes the account COMPLIANT',
     async () => {
       if ('skipped' in AWS_CLI) return;

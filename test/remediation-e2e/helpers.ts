@@ -5,8 +5,8 @@
  * The runner is a child process with an explicit environment: the emulator's keys for the account, the region,
  * PATH and an empty HOME (so no ~/.aws file is read), and nothing of the parent's AWS_* variables.
  */
-import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { collectAccountSnapshot } from '../../rule/collect/account';
@@ -15,6 +15,7 @@ import { decide, type AccountDecision } from '../../rule/decide';
 import { DEFAULT_PARAMETERS, type RuleParameters } from '../../rule/parameters';
 import type { CallLogEntry, LocalAws } from '../../devtools/local-aws/server';
 import { startLocalAws } from '../../devtools/local-aws/server';
+import { findPython } from '../../devtools/python';
 import {
   ACCOUNT_ID,
   LOG_GROUP_NAME,
@@ -30,11 +31,11 @@ import {
 } from '../support/world';
 import { fastRetry } from '../local-aws/helpers';
 
-export const PYTHON = '/usr/bin/python3';
+/** The Python that runs the runner, as `npm start` finds it (python3 on PATH, then /usr/bin/python3), or why none. */
+const PYTHON = findPython(['boto3', 'yaml']);
 export const ROOT = path.join(__dirname, '..', '..');
 export const RUNNER = path.join(ROOT, 'devtools', 'ssm-runner', 'run_automation.py');
 export const DOCUMENT = path.join(ROOT, 'remediation', 'UnauthorizedApiCallsMonitored-Remediation.yaml');
-export const SKIP_REASON = 'python3-boto3 / python3-yaml not installed; .ci/run installs them';
 
 /** Names the document uses by default. */
 export const RUNBOOK = {
@@ -53,13 +54,15 @@ export const RUNBOOK = {
 
 export const EMAIL = 'security@example.com';
 
-/** Why the runner cannot run here (no python3 with boto3 and yaml), or undefined. */
+/** Why the runner cannot run here (no Python 3 with boto3 and yaml), or undefined. */
 export function pythonMissing(): string | undefined {
-  if (!existsSync(PYTHON)) return `${SKIP_REASON} (${PYTHON} not found)`;
-  const probe = spawnSync(PYTHON, ['-c', 'import boto3, botocore, yaml'], { encoding: 'utf8', timeout: 60_000 });
-  if (probe.status === 0) return undefined;
-  const detail = (probe.stderr || String(probe.error ?? '')).trim().split('\n').pop() ?? '';
-  return `${SKIP_REASON} (${detail})`;
+  return 'missing' in PYTHON ? PYTHON.missing : undefined;
+}
+
+/** The interpreter that runs the runner; only suites not skipped for pythonMissing() call it. */
+export function python(): string {
+  if ('missing' in PYTHON) throw new Error(PYTHON.missing);
+  return PYTHON.command;
 }
 
 // ---- Running the document ----------------------------------------------------------------------------------------
@@ -115,7 +118,7 @@ export function runDocument(
 export function runRunner(local: LocalAws, accountId: string, document: string, parametersText: string): Promise<RunResult> {
   const args = [RUNNER, '--document', document, '--endpoint', local.endpoint, '--region', REGION, '--parameters', parametersText];
   return new Promise((resolve, reject) => {
-    execFile(PYTHON, args, { cwd: ROOT, env: runnerEnv(local, accountId), timeout: 30_000, maxBuffer: 10 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(python(), args, { cwd: ROOT, env: runnerEnv(local, accountId), timeout: 30_000, maxBuffer: 10 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) {
         reject(new Error(`run_automation.py failed (${error.message})\nstdout: ${stdout}\nstderr: ${stderr}`));
         return;

@@ -36,13 +36,11 @@ import {
   writes,
   type ParameterValue,
 } from './helpers';
+import { skipWhen } from '../support/skip';
 
 jest.setTimeout(30_000);
 
-const reason = pythonMissing();
-if (reason) console.warn(`remediation-e2e/refuses.test.ts SKIPPED: ${reason}`);
-const suite = reason ? describe.skip : describe;
-const title = (t: string) => (reason ? `${t} [SKIPPED: ${reason}]` : t);
+const { describe: suite, title } = skipWhen(pythonMissing());
 
 /** Terraform's CIS baseline: the grouped v2.0 pattern, its own names, namespace and metric, default value 0. */
 const TERRAFORM_PATTERN =

@@ -23,13 +23,11 @@ import {
   useEmulator,
   writes,
 } from './helpers';
+import { skipWhen } from '../support/skip';
 
 jest.setTimeout(30_000);
 
-const reason = pythonMissing();
-if (reason) console.warn(`remediation-e2e/reuses.test.ts SKIPPED: ${reason}`);
-const suite = reason ? describe.skip : describe;
-const title = (t: string) => (reason ? `${t} [SKIPPED: ${reason}]` : t);
+const { describe: suite, title } = skipWhen(pythonMissing());
 
 const SAMPLE_ACCOUNT = '444444444444';
 const SAMPLE_TOPIC = topicArn(SAMPLE_ACCOUNT, REGION, 'cis-alerts');

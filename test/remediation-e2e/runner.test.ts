@@ -7,13 +7,11 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ACCOUNT_ID, compliantWorld } from '../support/world';
 import { expectFailure, expectSuccess, pythonMissing, runDocument, runRunner, withEmulator, type ParameterValue } from './helpers';
+import { skipWhen } from '../support/skip';
 
 jest.setTimeout(30_000);
 
-const reason = pythonMissing();
-if (reason) console.warn(`remediation-e2e/runner.test.ts SKIPPED: ${reason}`);
-const suite = reason ? describe.skip : describe;
-const title = (t: string) => (reason ? `${t} [SKIPPED: ${reason}]` : t);
+const { describe: suite, title } = skipWhen(pythonMissing());
 
 // Made at load time: concurrent tests start before beforeAll hooks would have run.
 const dir = mkdtempSync(path.join(tmpdir(), 'ssm-runner-'));
