@@ -4,17 +4,17 @@
  * where Python with boto3 is available, runs the remediation document on the broken accounts and evaluates them
  * again. No AWS credentials and no network: everything talks to 127.0.0.1.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startLocalAws, type LocalAws } from '../local-aws/server';
 import type { World } from '../local-aws/state';
+import { findPython } from '../python';
 
 const ROOT = resolve(__dirname, '../..');
 const BUNDLE = join(ROOT, 'dist/index.js');
 const DOCUMENT = join(ROOT, 'remediation/UnauthorizedApiCallsMonitored-Remediation.yaml');
 const RUNNER = join(ROOT, 'devtools/ssm-runner/run_automation.py');
-const PYTHON = '/usr/bin/python3';
 const REGION = 'us-east-1';
 const EMAIL = 'security@example.com';
 const colour = Boolean(process.stdout.isTTY);
@@ -105,10 +105,6 @@ async function invokeRule(local: LocalAws, accountId: string): Promise<Evaluatio
   return { complianceType: written.complianceType, annotation: written.annotation ?? "" };
 }
 
-function pythonReady(): boolean {
-  return spawnSync(PYTHON, ['-c', 'import boto3, yaml'], { stdio: 'ignore' }).status === 0;
-}
-
 /** DiscoverChain's plan, as the runner reports the document output DiscoverChain.Plan. */
 interface Plan {
   FilterAction?: string;
@@ -130,7 +126,7 @@ function subscriptionsOf(world: World): Set<string> {
  * reused or kept: filter, alarm, topic, subscription). The subscriptions it created are confirmed, as their recipient
  * would on receiving SNS's confirmation email; any that were pending before stay pending.
  */
-async function remediate(local: LocalAws, accountId: string): Promise<string> {
+async function remediate(local: LocalAws, accountId: string, python: string): Promise<string> {
   const parameters = {
     AutomationAssumeRole: `arn:aws:iam::${accountId}:role/UnauthorizedApiCallsMonitoredRemediation`,
     AccountId: accountId,
@@ -139,7 +135,7 @@ async function remediate(local: LocalAws, accountId: string): Promise<string> {
   const topicsBefore = new Set(local.world.accounts.flatMap((a) => a.topics.map((t) => t.topicArn)));
   const subscriptionsBefore = subscriptionsOf(local.world);
   const result = await run(
-    PYTHON,
+    python,
     [RUNNER, '--document', DOCUMENT, '--endpoint', local.endpoint, '--region', REGION, '--parameters', JSON.stringify(parameters)],
     localEnv(local, accountId),
   );
@@ -174,15 +170,22 @@ function confirmCreatedSubscriptions(local: LocalAws, before: Set<string>): stri
   return confirmed;
 }
 
-async function sample(file: string, withRemediation: boolean): Promise<Row> {
+const out = (line = ''): boolean => process.stdout.write(`${line}\n`);
+
+/** Evaluates one sample account, then remediates it with `python` when it is NON_COMPLIANT; says each step done. */
+async function sample(file: string, name: string, python: string | undefined, width: number): Promise<Row> {
   const world = JSON.parse(readFileSync(file, 'utf8')) as World;
   const accountId = evaluatedAccount(world);
+  const progress = (text: string) => out(`  ${accountId}  ${name.padEnd(width + 2)}${text}`);
   const local = await startLocalAws({ world });
   try {
-    const row: Row = { sample: file.split('/').pop()!.replace(/\.json$/, ''), accountId, before: await invokeRule(local, accountId) };
-    if (withRemediation && row.before.complianceType === 'NON_COMPLIANT') {
-      row.remediation = await remediate(local, accountId);
+    const row: Row = { sample: name, accountId, before: await invokeRule(local, accountId) };
+    const remediating = python !== undefined && row.before.complianceType === 'NON_COMPLIANT';
+    progress(`${verdict(row.before.complianceType)}${remediating ? ', remediating' : ''}`);
+    if (remediating) {
+      row.remediation = await remediate(local, accountId, python);
       row.after = await invokeRule(local, accountId);
+      progress(`remediated: ${verdict(row.after.complianceType)}`);
     }
     return row;
   } finally {
@@ -196,17 +199,20 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const files = readdirSync(join(ROOT, 'examples/accounts'))
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .map((f) => join(ROOT, 'examples/accounts', f));
-  const withRemediation = pythonReady();
-  const rows = await Promise.all(files.map((f) => sample(f, withRemediation)));
-
-  const out = (line = ''): boolean => process.stdout.write(`${line}\n`);
   out(paint('Unauthorized API calls monitored: sample accounts on a local AWS (no credentials, no network)', 1));
+  const python = findPython(['boto3', 'yaml']);
+  if ('command' in python) out(`Remediation runs with ${python.command} (Python ${python.version}).`);
+  const samples = readdirSync(join(ROOT, 'examples/accounts'))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => ({ file: join(ROOT, 'examples/accounts', f), name: f.replace(/\.json$/, '') }));
+  const width = Math.max(...samples.map((s) => s.name.length));
   out();
-  const width = Math.max(...rows.map((r) => r.sample.length));
+  out(`Evaluating the ${samples.length} sample accounts of examples/accounts:`);
+  const command = 'command' in python ? python.command : undefined;
+  const rows = await Promise.all(samples.map((s) => sample(s.file, s.name, command, width)));
+  rows.sort((a, b) => a.accountId.localeCompare(b.accountId));
+
+  out();
   out(`${'ACCOUNT'.padEnd(14)}${'SAMPLE'.padEnd(width + 2)}${'EVALUATION'.padEnd(16)}AFTER REMEDIATION`);
   for (const r of rows) {
     const after = r.after ? verdict(r.after.complianceType) : r.before.complianceType === 'NON_COMPLIANT' ? 'not run' : '-';
@@ -219,9 +225,9 @@ async function main(): Promise<void> {
     if (r.remediation) out(`  remediation: ${r.remediation}`);
     if (r.after) out(`  then ${verdict(r.after.complianceType)}: ${r.after.annotation}`);
   }
-  if (!withRemediation) {
+  if ('missing' in python) {
     out();
-    out('Remediation not run: it needs python3 with boto3 and PyYAML (Debian: apt-get install python3-boto3 python3-yaml).');
+    out(`Remediation not run: ${python.missing}.`);
   }
 }
 
