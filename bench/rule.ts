@@ -5,7 +5,9 @@
  * Prints figures; asserts nothing. Needs `npm run build` first (the bench script does it).
  */
 import { spawnSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { lambdaBudget } from '../rule/budget';
 import { collectAccountSnapshot } from '../rule/collect/account';
 import { evaluateAccount } from '../rule/evaluate-account';
@@ -99,6 +101,22 @@ async function main(): Promise<void> {
   console.log(`  Lambda bundle dist/index.js:                                  ${(bundle / 1024).toFixed(0)} KiB`);
   console.log(`  cold init, bundled handler (median of ${runs}):                   ${bundled.toFixed(0)} ms`);
   console.log(`  cold init, the same SDK clients unbundled (median of ${runs}):    ${unbundled.toFixed(0)} ms`);
+  // The figure to compare between changes: both timed in this run, so the machine's speed cancels out.
+  console.log(`  cold init, bundled / unbundled:                               ${(bundled / unbundled).toFixed(2)}`);
+  console.log('  the bundle by package (largest first):');
+  for (const line of bundleContents().slice(0, 12)) console.log(`    ${line}`);
+}
+
+/** What the Lambda bundle is made of, as scripts/build.mjs --analyze prints it (built into a scratch directory). */
+function bundleContents(): string[] {
+  const scratch = mkdtempSync(join(tmpdir(), 'bench-bundle-'));
+  try {
+    const r = spawnSync(process.execPath, ['scripts/build.mjs', '--lambda-only', '--analyze', '--outdir', scratch], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`bundle analysis failed: ${r.stderr}`);
+    return r.stdout.trimEnd().split('\n');
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 void main();

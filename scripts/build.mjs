@@ -1,7 +1,9 @@
 // Bundles the Lambda (dist/index.js, handler index.handler) and the command line (dist/cli.js) with esbuild.
 // The AWS SDK is bundled too, so the Lambda runs the SDK version tested here whatever the runtime ships.
 //
-//   node scripts/build.mjs [--outdir DIR] [--lambda-only]
+//   node scripts/build.mjs [--outdir DIR] [--lambda-only] [--analyze]
+//
+// --analyze prints what the Lambda bundle is made of, by package, largest first (`npm run bench` shows it).
 import { build } from 'esbuild';
 import { chmod, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -41,21 +43,35 @@ const packageVersionsOnly = {
 };
 
 function parseArgs(argv) {
-  const args = { outdir: 'dist', lambdaOnly: false };
+  const args = { outdir: 'dist', lambdaOnly: false, analyze: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--outdir' && argv[i + 1]) args.outdir = argv[++i];
     else if (a === '--lambda-only') args.lambdaOnly = true;
+    else if (a === '--analyze') args.analyze = true;
     else {
-      console.error(`build: unknown argument '${a}'; usage: build.mjs [--outdir DIR] [--lambda-only]`);
+      console.error(`build: unknown argument '${a}'; usage: build.mjs [--outdir DIR] [--lambda-only] [--analyze]`);
       process.exit(2);
     }
   }
   return args;
 }
 
-const { outdir, lambdaOnly: onlyTheLambda } = parseArgs(process.argv.slice(2));
-await build({ ...common, entryPoints: { index: 'rule/index.ts' }, outdir, minify: true, sourcemap: true, plugins: [lambdaOnly, packageVersionsOnly] });
+/** Bytes of the bundle by package (node_modules package, else the project's top folder), largest first. */
+function byPackage(metafile) {
+  const sizes = new Map();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [file, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const name = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ?? file.split('/')[0];
+      sizes.set(name, (sizes.get(name) ?? 0) + bytesInOutput);
+    }
+  }
+  return [...sizes].sort((a, b) => b[1] - a[1]);
+}
+
+const { outdir, lambdaOnly: onlyTheLambda, analyze } = parseArgs(process.argv.slice(2));
+const lambda = await build({ ...common, entryPoints: { index: 'rule/index.ts' }, outdir, minify: true, sourcemap: true, metafile: analyze, plugins: [lambdaOnly, packageVersionsOnly] });
+if (analyze) for (const [name, bytes] of byPackage(lambda.metafile)) console.log(`${(bytes / 1024).toFixed(1).padStart(7)} KiB  ${name}`);
 if (!onlyTheLambda) {
   await build({ ...common, entryPoints: { cli: 'rule/bin.ts' }, outdir });
   await chmod(join(outdir, 'cli.js'), 0o755);
