@@ -176,6 +176,133 @@ export const SAMPLE_RECORDS: JsonObject[] = [
   }),
 ];
 
+/**
+ * How each service of the catalogue answers in CloudTrail: the error codes it writes (the denied one first) and
+ * the errorMessage of a denial. EC2 writes `Client.`-prefixed codes; S3 and the Query-protocol services (IAM, STS)
+ * write AccessDenied; JSON-protocol services write AccessDeniedException ("CloudTrail record contents", and the
+ * examples of each service's "Logging ... API calls with AWS CloudTrail" page). A failed ConsoleLogin carries
+ * errorMessage "Failed authentication" and no errorCode, so signin has no codes here.
+ */
+export interface ServiceErrors {
+  errorCodes: string[];
+  deniedMessage: (action: string, arn: string) => string;
+}
+
+const notAuthorized = (action: string, arn: string): string =>
+  `User: ${arn} is not authorized to perform: ${action} because no identity-based policy allows the ${action} action`;
+
+export const SERVICE_ERRORS: Record<string, ServiceErrors> = {
+  'ec2.amazonaws.com': {
+    errorCodes: ['Client.UnauthorizedOperation', 'Client.RequestLimitExceeded', 'Client.InvalidParameterValue', 'Client.DryRunOperation'],
+    deniedMessage: () => 'You are not authorized to perform this operation.',
+  },
+  's3.amazonaws.com': { errorCodes: ['AccessDenied', 'NoSuchBucket', 'NoSuchKey', 'SlowDown'], deniedMessage: () => 'Access Denied' },
+  'iam.amazonaws.com': { errorCodes: ['AccessDenied', 'NoSuchEntityException', 'EntityAlreadyExistsException', 'Throttling'], deniedMessage: notAuthorized },
+  'sts.amazonaws.com': { errorCodes: ['AccessDenied', 'ExpiredTokenException', 'RegionDisabledException'], deniedMessage: notAuthorized },
+  'secretsmanager.amazonaws.com': { errorCodes: ['AccessDeniedException', 'ResourceNotFoundException', 'ThrottlingException'], deniedMessage: notAuthorized },
+  'kms.amazonaws.com': { errorCodes: ['AccessDeniedException', 'NotFoundException', 'ThrottlingException'], deniedMessage: notAuthorized },
+  'cloudtrail.amazonaws.com': { errorCodes: ['AccessDenied', 'TrailNotFoundException', 'ThrottlingException'], deniedMessage: notAuthorized },
+  'logs.amazonaws.com': { errorCodes: ['AccessDenied', 'AccessDeniedException', 'ResourceNotFoundException', 'ThrottlingException'], deniedMessage: notAuthorized },
+  'monitoring.amazonaws.com': { errorCodes: ['AccessDenied', 'Throttling'], deniedMessage: notAuthorized },
+  'config.amazonaws.com': { errorCodes: ['AccessDeniedException', 'NoSuchConfigurationRecorderException'], deniedMessage: notAuthorized },
+  'signin.amazonaws.com': { errorCodes: [], deniedMessage: () => 'Failed authentication' },
+};
+
+/** The service of each event name the catalogue knows, most typical first within a service. */
+export const EVENT_SOURCES: Record<string, string[]> = {
+  'ec2.amazonaws.com': [
+    'RunInstances', 'DescribeInstances', 'StopInstances', 'TerminateInstances', 'AuthorizeSecurityGroupIngress', 'CreateSecurityGroup',
+    'CreateNetworkAcl', 'CreateRoute', 'CreateVpc', 'DeleteVpc', 'CreateCustomerGateway', 'AttachInternetGateway', 'DescribeRegions',
+  ],
+  's3.amazonaws.com': ['GetBucketAcl', 'HeadBucket', 'ListBuckets', 'GetObject', 'PutObject', 'CreateBucket', 'DeleteBucket', 'PutBucketPolicy', 'PutBucketAcl', 'ListObjects'],
+  'iam.amazonaws.com': ['CreateUser', 'ListUsers', 'CreateAccessKey', 'AttachUserPolicy', 'AttachRolePolicy', 'CreatePolicy', 'DeletePolicy', 'PutUserPolicy'],
+  'sts.amazonaws.com': ['AssumeRole', 'GetCallerIdentity', 'GetSessionToken'],
+  'secretsmanager.amazonaws.com': ['GetSecretValue', 'ListSecrets', 'CreateSecret'],
+  'kms.amazonaws.com': ['Decrypt', 'GenerateDataKey', 'DisableKey', 'ScheduleKeyDeletion'],
+  'cloudtrail.amazonaws.com': ['DescribeTrails', 'StopLogging', 'StartLogging', 'UpdateTrail', 'DeleteTrail', 'CreateTrail'],
+  'logs.amazonaws.com': ['PutMetricFilter', 'DeleteMetricFilter', 'DescribeMetricFilters'],
+  'monitoring.amazonaws.com': ['PutMetricAlarm', 'DeleteAlarms', 'DescribeAlarms'],
+  'config.amazonaws.com': ['StopConfigurationRecorder', 'DeleteDeliveryChannel', 'PutConfigurationRecorder'],
+  'signin.amazonaws.com': ['ConsoleLogin'],
+};
+
+/** The eventSource that writes records of this eventName, when the catalogue knows it. */
+export function eventSourceOf(eventName: string): string | undefined {
+  return Object.keys(EVENT_SOURCES).find((source) => EVENT_SOURCES[source]!.includes(eventName));
+}
+
+/** The IAM action of a call, as a denial's errorMessage names it: ec2:RunInstances. */
+export function actionOf(eventSource: string, eventName: string): string {
+  const prefix = eventSource.replace(/\.amazonaws\.com$/, '').replace(/^monitoring$/, 'cloudwatch');
+  return `${prefix}:${eventName}`;
+}
+
+const ROLE_ID = 'AROACKCEVSQ6C2EXAMPLE';
+
+/**
+ * A userIdentity of each type, as CloudTrail writes it ("CloudTrail userIdentity element"): an IAM user's
+ * principalId starts with AIDA and its arn names the userName; an assumed role's principalId is the role's AROA
+ * id and the session name, with a sessionContext naming the role; the root user's principalId is the account id;
+ * an AWS service has only invokedBy, no account.
+ */
+export function userIdentityOf(type: string, session = 'alice', role = 'Admin'): JsonObject | undefined {
+  switch (type) {
+    case 'IAMUser':
+      return { type, principalId: 'AIDAEXAMPLEPRINCIPAL', arn: `arn:aws:iam::${ACCOUNT}:user/alice`, accountId: ACCOUNT, accessKeyId: 'AKIAIOSFODNN7EXAMPLE', userName: 'alice' };
+    case 'AssumedRole':
+      return {
+        type,
+        principalId: `${ROLE_ID}:${session}`,
+        arn: `arn:aws:sts::${ACCOUNT}:assumed-role/${role}/${session}`,
+        accountId: ACCOUNT,
+        accessKeyId: 'ASIAIOSFODNN7EXAMPLE',
+        sessionContext: {
+          sessionIssuer: { type: 'Role', principalId: ROLE_ID, arn: `arn:aws:iam::${ACCOUNT}:role/${role}`, accountId: ACCOUNT, userName: role },
+          attributes: { creationDate: '2026-11-27T08:59:41Z', mfaAuthenticated: 'false' },
+        },
+      };
+    case 'Root':
+      return { type, principalId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:root`, accountId: ACCOUNT, accessKeyId: 'ASIAIOSFODNN7EXAMPLE' };
+    case 'FederatedUser':
+      return {
+        type,
+        principalId: `${ACCOUNT}:${session}`,
+        arn: `arn:aws:sts::${ACCOUNT}:federated-user/${session}`,
+        accountId: ACCOUNT,
+        accessKeyId: 'ASIAIOSFODNN7EXAMPLE',
+        sessionContext: { sessionIssuer: { type: 'IAMUser', principalId: 'AIDAEXAMPLEPRINCIPAL', arn: `arn:aws:iam::${ACCOUNT}:user/alice`, accountId: ACCOUNT, userName: 'alice' } },
+      };
+    case 'AWSService':
+      return { type, invokedBy: 'delivery.logs.amazonaws.com' };
+    default:
+      return undefined;
+  }
+}
+
+const IDENTITY_SHAPES: Record<string, (identity: JsonObject) => boolean> = {
+  IAMUser: (u) => typeof u.principalId === 'string' && u.principalId.startsWith('AIDA') && u.arn === `arn:aws:iam::${String(u.accountId)}:user/${String(u.userName)}`,
+  AssumedRole: (u) => typeof u.principalId === 'string' && /^AROA\w+:/.test(u.principalId) && typeof u.sessionContext === 'object',
+  Root: (u) => u.principalId === u.accountId && u.arn === `arn:aws:iam::${String(u.accountId)}:root`,
+  AWSService: (u) => typeof u.invokedBy === 'string' && u.accountId === undefined,
+};
+
+/**
+ * How many ways a record departs from what CloudTrail writes: an eventSource other than its eventName's, an
+ * error code its service does not write, a userIdentity whose fields disagree with its type. 0 reads as real.
+ */
+export function inconsistencies(record: JsonObject): number {
+  const source = typeof record.eventSource === 'string' ? record.eventSource : '';
+  const known = typeof record.eventName === 'string' ? eventSourceOf(record.eventName) : undefined;
+  const codes = SERVICE_ERRORS[source]?.errorCodes;
+  const identity = record.userIdentity;
+  const shape = typeof identity === 'object' && identity !== null && !Array.isArray(identity) ? IDENTITY_SHAPES[String(identity.type)] : undefined;
+  return (
+    (known !== undefined && known !== source ? 1 : 0) +
+    (typeof record.errorCode === 'string' && codes !== undefined && !codes.includes(record.errorCode) ? 1 : 0) +
+    (shape !== undefined && !shape(identity as JsonObject) ? 1 : 0)
+  );
+}
+
 /** Values seen in real records for the fields the CIS definition uses, tried before invented ones. */
 export const REALISTIC_VALUES: Record<string, string[]> = {
   errorCode: [
@@ -186,8 +313,17 @@ export const REALISTIC_VALUES: Record<string, string[]> = {
     'Client.RequestLimitExceeded',
     'ThrottlingException',
     'NoSuchBucket',
+    ...new Set(Object.values(SERVICE_ERRORS).flatMap((s) => s.errorCodes)),
   ],
-  eventName: ['RunInstances', 'DescribeInstances', 'GetSecretValue', 'CreateUser', 'HeadBucket', 'GetBucketAcl'],
-  sourceIPAddress: ['203.0.113.12', 'delivery.logs.amazonaws.com', 'cloudtrail.amazonaws.com'],
-  eventSource: ['ec2.amazonaws.com', 's3.amazonaws.com', 'iam.amazonaws.com', 'kms.amazonaws.com'],
+  eventName: ['RunInstances', 'DescribeInstances', 'GetSecretValue', 'CreateUser', 'HeadBucket', 'GetBucketAcl', ...Object.values(EVENT_SOURCES).flat()],
+  sourceIPAddress: ['203.0.113.12', 'delivery.logs.amazonaws.com', 'cloudtrail.amazonaws.com', '198.51.100.7', 'AWS Internal'],
+  eventSource: ['ec2.amazonaws.com', 's3.amazonaws.com', 'iam.amazonaws.com', 'kms.amazonaws.com', ...Object.keys(EVENT_SOURCES)],
+  'userIdentity.type': ['IAMUser', 'AssumedRole', 'Root', 'AWSService', 'FederatedUser', 'AWSAccount', 'IdentityCenterUser'],
+  'userIdentity.userName': ['alice', 'Admin'],
+  'userIdentity.invokedBy': ['delivery.logs.amazonaws.com', 'cloudtrail.amazonaws.com', 'config.amazonaws.com'],
+  'additionalEventData.MFAUsed': ['No', 'Yes'],
+  'responseElements.ConsoleLogin': ['Success', 'Failure'],
+  'requestParameters.bucketName': ['amzn-s3-demo-bucket', 'amzn-s3-demo-logs'],
+  awsRegion: ['us-east-1', 'eu-west-1'],
+  userAgent: ['aws-cli/2.22.4', 'signin.amazonaws.com', 'console.amazonaws.com'],
 };

@@ -26,10 +26,26 @@
  * - The search gives up after a fixed amount of work (SEARCH_WORK_LIMIT condition evaluations, shared by every
  *   question of one judgement) or when the caller's time budget expires, and says which; the caller must treat
  *   that as "not verified". Work, not time, bounds it so that the same pattern always gets the same verdict.
+ *
+ * A record found is then made to read like one CloudTrail writes (RecordSpace.consistent): eventSource of its
+ * eventName, the service's own error code and message, a userIdentity of its type. A change is kept only if every
+ * field the question names stays in its class and the record still meets the question, so verdicts do not move.
  */
 import type { Condition, Expression, SelectorSegment } from './ast';
 import { conditionsOf, isCondition, selectorHasWildcard } from './ast';
-import { CLOSED_OBJECTS, CLOUDTRAIL_FIELDS, REALISTIC_VALUES, SAMPLE_RECORDS, type FieldShape } from './cloudtrail';
+import {
+  actionOf,
+  CLOSED_OBJECTS,
+  CLOUDTRAIL_FIELDS,
+  EVENT_SOURCES,
+  eventSourceOf,
+  inconsistencies,
+  REALISTIC_VALUES,
+  SAMPLE_RECORDS,
+  SERVICE_ERRORS,
+  userIdentityOf,
+  type FieldShape,
+} from './cloudtrail';
 import {
   conditionHolds,
   evaluateExpression,
@@ -80,6 +96,9 @@ export const MAX_ARRAY_INDEX = 99;
 
 /** How often (in search steps) the time budget is asked: often enough to stop promptly, rarely enough to be free. */
 const TIME_POLL_STEPS = 256;
+/** Records found beyond the first, and the work they may cost, in search of one that reads like a real record. */
+const MAX_ALTERNATIVES = 8;
+const ALTERNATIVES_WORK = 2_000;
 /** Work charged for building and checking one complete record, beyond its condition evaluations. */
 const RECORD_COST = 20;
 /** Work charged for a wildcard condition on a complete record: it tests every value its selector reaches. */
@@ -196,8 +215,9 @@ function derivedValues(atoms: Condition[], work: SearchWork): JsonValue[] {
       cores.push(core);
       if (!leading && !trailing) strings.push(core, core + FILLER, FILLER + core);
       else if (leading && trailing) strings.push(core, FILLER + core + FILLER);
-      else if (leading) strings.push(core, FILLER + core);
-      else strings.push(core, core + FILLER);
+      // The filled form first: a bucket name `prod-x` reads better than `prod-`, and both are in the same class.
+      else if (leading) strings.push(FILLER + core, core);
+      else strings.push(core + FILLER, core);
     } else if (value.kind === 'regex') {
       const witnesses = regexWitnesses(value.source);
       strings.push(...witnesses);
@@ -231,7 +251,7 @@ function domainFor(shape: FieldShape | 'absent' | undefined, realistic: string[]
     case 'objectOrNull':
       return [CONTAINER, null, ...optional];
     case undefined:
-      return [...derivedValues(atoms, work), true, false, null, CONTAINER, MISSING];
+      return [...realistic, ...derivedValues(atoms, work), true, false, null, CONTAINER, MISSING];
   }
 }
 
@@ -309,6 +329,12 @@ export class RecordSpace {
     if (sample) return { kind: 'found', record: structuredClone(sample) };
     const assignment: Representative[] = [];
     let found: JsonObject | undefined;
+    let flawed = 0;
+    let spentBeforeAlternatives: number | undefined;
+    // A record that cannot be made consistent (its classes force, say, an EC2 error code on an S3 call) is kept,
+    // but a few more are looked for, within a small share of the budget, in case one reads like a real record.
+    const alternativesDone = (): boolean =>
+      ++flawed > MAX_ALTERNATIVES || (spentBeforeAlternatives !== undefined && work.spent - spentBeforeAlternatives > ALTERNATIVES_WORK);
 
     const partial = (assigned: number): Tri => {
       let all = true;
@@ -326,8 +352,11 @@ export class RecordSpace {
       if (index === this.fields.length) {
         const record = this.build(assignment);
         if (record && meets(record)) {
-          found = record;
-          return true;
+          const polished = this.consistent(record, meets);
+          const flaws = inconsistencies(polished);
+          if (found === undefined || flaws < inconsistencies(found)) found = polished;
+          spentBeforeAlternatives ??= work.spent;
+          return flaws === 0 || alternativesDone();
         }
         return work.stopped !== undefined;
       }
@@ -412,6 +441,78 @@ export class RecordSpace {
     }
     const consistent = this.fields.every((f, i) => this.sameClass(f, sampleValue(record, f), assignment[i]!));
     return consistent ? record : undefined;
+  }
+
+  /**
+   * Makes a found record read like one CloudTrail writes: eventSource of its eventName, the service's own error
+   * code and message, a userIdentity whose fields agree with its type. Each change is kept only when every field
+   * the question names stays in its class and the record still meets the requirements, so the answer is the same
+   * record as far as the question can tell; only the fields it does not constrain (or constrains loosely) move.
+   */
+  private consistent(record: JsonObject, meets: (record: JsonObject) => boolean): JsonObject {
+    const classes = this.fields.map((f) => this.classOf(f, asRepresentative(sampleValue(record, f))));
+    let current = record;
+    const attempt = (change: (draft: JsonObject) => void): boolean => {
+      if (this.work.stopped) return false;
+      const draft = structuredClone(current);
+      change(draft);
+      const same = this.fields.every((f, i) => this.classOf(f, asRepresentative(sampleValue(draft, f))) === classes[i]);
+      if (!same || !meets(draft)) return false;
+      current = draft;
+      return true;
+    };
+    const text = (key: string): string | undefined => (typeof current[key] === 'string' ? (current[key] as string) : undefined);
+
+    // The service: eventSource follows a known eventName; else eventName follows a known eventSource.
+    const name = text('eventName');
+    const source = name === undefined ? undefined : eventSourceOf(name);
+    if (source === undefined || source !== text('eventSource')) {
+      const moved = source !== undefined && attempt((d) => (d.eventSource = source));
+      const names = EVENT_SOURCES[text('eventSource') ?? ''] ?? [];
+      if (!moved) names.some((n) => attempt((d) => (d.eventName = n)));
+    }
+
+    // The error: a code of this service, or else a service that writes this code; the message that goes with it.
+    const code = text('errorCode');
+    if (code === undefined) attempt((d) => delete d.errorMessage);
+    else {
+      const own = SERVICE_ERRORS[text('eventSource') ?? '']?.errorCodes ?? [];
+      if (!own.includes(code) && !own.some((c) => attempt((d) => (d.errorCode = c)))) {
+        const services = Object.keys(SERVICE_ERRORS).filter((s) => SERVICE_ERRORS[s]!.errorCodes.includes(code));
+        services.some((s) => EVENT_SOURCES[s]!.some((n) => attempt((d) => Object.assign(d, { eventSource: s, eventName: n }))));
+      }
+    }
+
+    // The identity: the template of its type; an AWS service calls from its own name.
+    const identity = current.userIdentity;
+    const type = typeof identity === 'object' && identity !== null && !Array.isArray(identity) ? identity.type : undefined;
+    if (typeof type === 'string') {
+      // A principalId or arn the question pins may still fit an assumed role: as its session name, or its role's.
+      const { principalId, arn } = identity as JsonObject;
+      const session = typeof principalId === 'string' && /^[\w+=,.@-]{2,64}$/.test(principalId) ? principalId : undefined;
+      const role = typeof arn === 'string' ? /role\/([\w+=,.@-]{1,64})/.exec(arn)?.[1] : undefined;
+      const candidates = [userIdentityOf(type), ...(session ?? role ? [userIdentityOf('AssumedRole', session, role)] : [])];
+      candidates.some((template) => template !== undefined && attempt((d) => (d.userIdentity = template)));
+    }
+    const user = current.userIdentity as JsonObject | undefined;
+    const address = text('sourceIPAddress');
+    if (user?.type === 'AWSService' && typeof user.invokedBy === 'string') {
+      const service = user.invokedBy;
+      attempt((d) => (d.sourceIPAddress = service));
+    } else if (address?.endsWith('.amazonaws.com')) {
+      attempt((d) => (d.userIdentity = { type: 'AWSService', invokedBy: address }));
+    }
+
+    // The message of a denial names the caller and the action, as the service writes it.
+    const finalSource = text('eventSource') ?? '';
+    const errors = SERVICE_ERRORS[finalSource];
+    if (errors !== undefined && text('errorCode') === errors.errorCodes[0]) {
+      const arn = (current.userIdentity as JsonObject | undefined)?.arn;
+      const caller = typeof arn === 'string' ? arn : `arn:aws:iam::${String(current.recipientAccountId)}:root`;
+      const message = errors.deniedMessage(actionOf(finalSource, text('eventName') ?? ''), caller);
+      attempt((d) => (d.errorMessage = message));
+    }
+    return current;
   }
 
   private sameClass(field: Field, actual: FieldValue, wanted: Representative): boolean {
