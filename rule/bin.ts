@@ -40,6 +40,8 @@ void runCli(process.argv.slice(2), {
   readStdin,
   isTty: Boolean(process.stdout.isTTY),
   debug,
+  env: process.env,
+  nodeVersion: process.version,
 }).then((code) => {
   // A failed write to standard output (reported above) keeps its status.
   if (process.exitCode === undefined) process.exitCode = code;

@@ -6,12 +6,14 @@
 import { ConfigServiceClient, type Evaluation } from '@aws-sdk/client-config-service';
 import { STSClient } from '@aws-sdk/client-sts';
 import { CLI_BUDGET_MS, timeBudget, type TimeBudget } from './budget';
+import { CouldNotRunError } from './cli-errors';
 import { awsClientConfig } from './collect/client-config';
+import { TEST_MODE_RESULT_TOKEN } from './config-event';
 import type { AwsReader } from './collect/reader';
 import { createSdkAwsReader } from './collect/sdk-reader';
 import { describeFailure } from './decide';
 import { evaluateAccount } from './evaluate-account';
-import { ParameterError, parseRuleParameters } from './parameters';
+import type { RuleParameters } from './parameters';
 import { putEvaluations } from './publish';
 import type { Fetched } from './snapshot';
 import { escapeUnsafe, printable } from './text';
@@ -35,43 +37,27 @@ export const sdkDependencies: EvaluateDependencies = {
   configClient: (region) => new ConfigServiceClient(awsClientConfig(region)),
 };
 
+/** The command line, checked (cli.ts) before the SDK is loaded. */
 export interface EvaluateOptions {
   region?: string;
-  params: string[];
+  parameters: RuleParameters;
   format: 'text' | 'json';
-  publish: boolean;
+  /** Publish the evaluation to AWS Config with this result token (--publish --result-token). */
   resultToken?: string;
 }
 
-/** A problem with the command line itself (exit 2 with usage). */
-export class EvaluateUsageError extends Error {}
-
-/** The command could not run: no region, no credentials, AWS refused the identity call or the publication. */
-export class CouldNotRunError extends Error {}
-
-function parseParams(params: string[]): Record<string, string> {
-  // Object.fromEntries defines own properties: `__proto__=x` stays a key, refused as unknown, instead of being
-  // assigned to the prototype and silently dropped.
-  return Object.fromEntries(
-    params.map((p) => {
-      const eq = p.indexOf('=');
-      if (eq <= 0) throw new EvaluateUsageError(`--param takes Key=Value, not '${printable(p)}'`);
-      return [p.slice(0, eq), p.slice(eq + 1)];
-    }),
-  );
+export interface EvaluateOutput {
+  /** The evaluation: JSON or one line of text. */
+  stdout: (text: string) => void;
+  /** What was written to AWS Config, apart from the evaluation so that JSON output stays one document. */
+  stderr: (text: string) => void;
 }
 
-export async function runEvaluate(options: EvaluateOptions, deps: EvaluateDependencies, out: (text: string) => void): Promise<number> {
-  if (options.publish !== (options.resultToken !== undefined)) {
-    throw new EvaluateUsageError('--publish and --result-token go together');
-  }
-  let parameters;
-  try {
-    parameters = parseRuleParameters(parseParams(options.params));
-  } catch (e) {
-    if (e instanceof ParameterError) throw new EvaluateUsageError(e.message);
-    throw e;
-  }
+/** Characters of a result token shown: Config's tokens are long opaque strings, and a prefix is enough to tell them apart. */
+const SHOWN_TOKEN_LENGTH = 20;
+
+export async function runEvaluate(options: EvaluateOptions, deps: EvaluateDependencies, output: EvaluateOutput): Promise<number> {
+  const { parameters } = options;
   const region = options.region ?? (await deps.defaultRegion());
   if (!region) throw new CouldNotRunError('no region: pass --region or set AWS_REGION (or a region in your AWS profile)');
   const budget = timeBudget(CLI_BUDGET_MS);
@@ -85,16 +71,25 @@ export async function runEvaluate(options: EvaluateOptions, deps: EvaluateDepend
     ComplianceType: decision.complianceType,
     Annotation: decision.annotation,
   };
-  if (options.format === 'json') out(JSON.stringify([evaluation], null, 2) + '\n');
+  if (options.format === 'json') output.stdout(JSON.stringify([evaluation], null, 2) + '\n');
   // The region may come from the command line or a profile: escaped like the annotation's names.
-  else out(`${escapeUnsafe(`${accountId}  ${region}  ${decision.complianceType}  ${decision.annotation}`)}\n`);
-  if (options.publish && options.resultToken) {
+  else output.stdout(`${escapeUnsafe(`${accountId}  ${region}  ${decision.complianceType}  ${decision.annotation}`)}\n`);
+  if (options.resultToken !== undefined) {
     const toPublish: Evaluation = { ...evaluation, OrderingTimestamp: new Date() };
     try {
       await putEvaluations(deps.configClient(region), [toPublish], options.resultToken);
     } catch (e) {
       throw new CouldNotRunError(`could not publish the evaluation: ${(e as Error).message}`);
     }
+    const where = `for account ${accountId} in ${escapeUnsafe(region)}`;
+    const token = `result token ${printable(options.resultToken, SHOWN_TOKEN_LENGTH)}`;
+    // PutEvaluations API reference: with TestMode "no updates occur to your existing evaluations, and evaluation
+    // results are not sent to AWS Config"; only the call's validation happened.
+    output.stderr(
+      options.resultToken === TEST_MODE_RESULT_TOKEN
+        ? `AWS Config accepted 1 evaluation ${where} in TestMode (${token}): nothing was recorded\n`
+        : `published 1 evaluation ${where} to AWS Config (${token})\n`,
+    );
   }
   return decision.complianceType === 'COMPLIANT' ? 0 : 1;
 }

@@ -7,16 +7,19 @@
  *                                    [--publish --result-token T]
  *   unauthorized-api-calls-monitored sample
  */
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { CouldNotRunError, UsageError, type CommandName } from './cli-errors';
+import type { EvaluateDependencies } from './cli-evaluate';
+import { conditionsOf, type FilterPattern, type Selector } from './pattern/ast';
 import { STRICT_VERSIONS, isStrictVersion } from './pattern/cis';
-import { matchesLogEvent, type LogEvent } from './pattern/evaluate';
-import { judgePattern, type JudgeOptions, type Verdict } from './pattern/judge';
+import { MISSING, matchesLogEvent, resolveSelector, type JsonObject, type LogEvent } from './pattern/evaluate';
+import { describeRecord, judgePattern, type JudgeOptions, type Verdict } from './pattern/judge';
 import { nestsDeeperThan } from './json-depth';
 import { parseFilterPattern } from './pattern/parser';
-import { CouldNotRunError, EvaluateUsageError, runEvaluate, sdkDependencies, type EvaluateDependencies } from './cli-evaluate';
-import { PARAMETER_DEFINITIONS } from './parameters';
+import { printSelector } from './pattern/printer';
+import { PARAMETER_DEFINITIONS, ParameterError, parseRuleParameters, type RuleParameters } from './parameters';
 import { SAMPLE_FILTERS } from './sample-filters';
-import { escapeUnsafe, printable } from './text';
+import { clip, escapeUnsafe, printable } from './text';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -27,6 +30,10 @@ export interface CliIo {
   isTty: boolean;
   /** Whether an unexpected error is printed with its stack trace (bin.ts: the DEBUG environment variable is set). */
   debug?: boolean;
+  /** The process's environment, read by the AWS SDK: `evaluate` sets the SDK's switch for its Node version warning. */
+  env: NodeJS.ProcessEnv;
+  /** The running Node version, as `process.version` ("v20.20.2"). */
+  nodeVersion: string;
 }
 
 /** Exit status of an unexpected error: a bug, or output that could not be written, rather than a verdict or a usage error. */
@@ -40,30 +47,58 @@ export function describeUnexpectedError(error: unknown, debug: boolean): string 
   return `${line} (set DEBUG=1 for details)\n`;
 }
 
-export const USAGE = `Usage:
-  unauthorized-api-calls-monitored pattern '<filter pattern>' [--strict ${STRICT_VERSIONS.join('|')}] [--allow-broad]
-                                   [--format text|json] [--events FILE|-]
-      Judge a CloudWatch Logs metric filter pattern against the CIS definition of unauthorized API calls.
-      --strict V      accept only the literal text of CIS version V (Security Hub parity), whitespace aside
-      --allow-broad   do not reject patterns that also match successful calls
-      --events FILE   also test the pattern against a JSON array of log events (an object is a JSON event,
-                      a string a raw message), as 'aws logs test-metric-filter' does; - reads standard input
-      --format        text (default) or json: {"valid","accepted","reason","counterexample"[,"matches"]}
-      Exit status: 0 accepted, 1 rejected or invalid, 2 usage error, 3 unexpected error.
-  unauthorized-api-calls-monitored evaluate [--region R] [--param Key=Value ...] [--format text|json]
-                                   [--publish --result-token T]
-      Evaluate the account behind the standard AWS credential chain (AWS_PROFILE, AWS_REGION,
-      AWS_ENDPOINT_URL, ... are honoured) and print the evaluation; JSON is an array of
-      {ComplianceResourceType, ComplianceResourceId, ComplianceType, Annotation}.
-      --param         a rule parameter: ${Object.keys(PARAMETER_DEFINITIONS).join(', ')}
-      --publish       write the evaluation to AWS Config with the given result token (TESTMODE: validate only)
-      Exit status: 0 compliant, 1 non-compliant or not applicable, 2 could not run, 3 unexpected error.
-  unauthorized-api-calls-monitored sample
-      Judge the bundled sample metric filters (patterns found in real accounts) and print a table.`;
+const COMMAND = 'unauthorized-api-calls-monitored';
 
-class UsageError extends Error {}
+const USAGE = `Usage: ${COMMAND} <command> [options]
+Judges CloudWatch Logs metric filter patterns and evaluates accounts for the CIS control "Ensure a log metric
+filter and alarm exist for unauthorized API calls".
 
-export async function runCli(argv: string[], io: CliIo, aws: EvaluateDependencies = sdkDependencies): Promise<number> {
+Commands:
+  pattern '<filter pattern>'   judge a metric filter pattern (and test it against log events)
+  evaluate                     evaluate the account behind the AWS credentials, as the Config rule does
+  sample                       judge the bundled sample metric filters, patterns found in real accounts
+
+Run '${COMMAND} <command> --help' for a command's options and exit statuses.`;
+
+const PATTERN_USAGE = `Usage: ${COMMAND} pattern '<filter pattern>' [--strict ${STRICT_VERSIONS.join('|')}] [--allow-broad]
+           [--format text|json] [--events FILE|-]
+Judge a CloudWatch Logs metric filter pattern against the CIS definition of unauthorized API calls.
+  --strict V      accept only the literal text of CIS version V (Security Hub parity), whitespace aside
+  --allow-broad   do not reject patterns that also match successful calls
+  --events FILE   also test the pattern against a JSON array of log events (an object is a JSON event,
+                  a string a raw message), as 'aws logs test-metric-filter' does; - reads standard input
+  --format        text (default) or json: {"valid","accepted","reason","counterexample"[,"matches"]}
+  -h, --help      print this help
+A term pattern may begin with '-' (-DEBUG excludes a term); after '--' any argument is the pattern.
+Exit status: 0 accepted, 1 rejected or invalid, 2 usage error, 3 unexpected error.`;
+
+/** Each rule parameter as --param takes it: its allowed values, or ROLE for a role name. */
+const PARAMETER_FORMS = Object.entries(PARAMETER_DEFINITIONS)
+  .map(([name, definition]) => `                    ${name}=${'allowedValues' in definition ? definition.allowedValues.filter((v) => v !== '').join('|') : 'ROLE'}`)
+  .join('\n');
+
+const EVALUATE_USAGE = `Usage: ${COMMAND} evaluate [--region R] [--param Key=Value ...] [--format text|json]
+           [--publish --result-token T]
+Evaluate the account behind the standard AWS credential chain (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, ...
+are honoured) and print the evaluation; JSON is an array of
+{ComplianceResourceType, ComplianceResourceId, ComplianceType, Annotation}.
+  --region R      the region to evaluate (default: the SDK's, from AWS_REGION or the profile)
+  --param K=V     a rule parameter, once per parameter (README: Rule parameters):
+${PARAMETER_FORMS}
+  --format        text (default) or json
+  --publish --result-token T
+                  write the evaluation to AWS Config with result token T (TESTMODE: validate only, record nothing)
+  -h, --help      print this help
+Exit status: 0 compliant, 1 non-compliant or not applicable, 2 could not run, 3 unexpected error.`;
+
+const SAMPLE_USAGE = `Usage: ${COMMAND} sample
+Judge the bundled sample metric filters (patterns found in real accounts) and print a table.
+  -h, --help      print this help
+Exit status: 0 printed, 2 usage error, 3 unexpected error.`;
+
+const HELP_OPTION = { help: { type: 'boolean', short: 'h', default: false } } as const;
+
+export async function runCli(argv: string[], io: CliIo, aws?: EvaluateDependencies): Promise<number> {
   try {
     const [command, ...rest] = argv;
     if (command === 'pattern') return await patternCommand(rest, io);
@@ -77,8 +112,8 @@ export async function runCli(argv: string[], io: CliIo, aws: EvaluateDependencie
   } catch (e) {
     // Values from the command line are cut where messages are built; what else a message holds (AWS's own error
     // messages) is escaped and bounded here.
-    if (e instanceof UsageError || e instanceof EvaluateUsageError) {
-      io.stderr(`error: ${printable(e.message, 1000)}\n\n${USAGE}\n`);
+    if (e instanceof UsageError) {
+      io.stderr(`error: ${printable(e.message, 1000)}\nsee \`${COMMAND}${e.command === undefined ? '' : ` ${e.command}`} --help\`\n`);
       return 2;
     }
     if (e instanceof CouldNotRunError) {
@@ -90,43 +125,112 @@ export async function runCli(argv: string[], io: CliIo, aws: EvaluateDependencie
   }
 }
 
-async function evaluateCommand(args: string[], io: CliIo, aws: EvaluateDependencies): Promise<number> {
-  const { values, positionals } = parseArguments(() =>
-    parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        region: { type: 'string' },
-        param: { type: 'string', multiple: true, default: [] },
-        format: { type: 'string', default: 'text' },
-        publish: { type: 'boolean', default: false },
-        'result-token': { type: 'string' },
-      },
-    }),
-  );
-  if (positionals.length > 0) throw new UsageError(`'evaluate' takes no arguments, only options`);
-  if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not '${printable(values.format)}'`);
+/** Major Node version the AWS SDK's releases after the first week of January 2027 require. */
+const SDK_NODE_MAJOR = 22;
+
+/**
+ * On Node < 22 the AWS SDK prints an eight-line NodeVersionSupportWarning (@aws-sdk/core's
+ * emitWarningIfUnsupportedVersion, called as each client is built) unless AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED
+ * is "true": set here, before any client exists, with one line of our own in its place. The lockfile pins an SDK
+ * release that runs on Node 20, so the note is news, not an error. A user who switched the warning off gets no note.
+ */
+function replaceSdkNodeVersionWarning(io: CliIo): void {
+  if (io.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED === 'true') return;
+  io.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const major = Number.parseInt(io.nodeVersion.replace(/^v/, ''), 10);
+  if (major < SDK_NODE_MAJOR) {
+    io.stderr(`note: Node ${major} is past its end of life; AWS SDK releases after the first week of January 2027 need Node ${SDK_NODE_MAJOR} or later\n`);
+  }
+}
+
+async function evaluateCommand(args: string[], io: CliIo, aws: EvaluateDependencies | undefined): Promise<number> {
+  const options = {
+    ...HELP_OPTION,
+    region: { type: 'string' },
+    param: { type: 'string', multiple: true, default: [] as string[] },
+    format: { type: 'string', default: 'text' },
+    publish: { type: 'boolean', default: false },
+    'result-token': { type: 'string' },
+  } as const;
+  const { values, positionals } = parseCommandLine('evaluate', () => parseArgs({ args: checkedOptions('evaluate', args, options), allowPositionals: true, options }));
+  if (values.help) {
+    io.stdout(EVALUATE_USAGE + '\n');
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`'evaluate' takes no arguments, only options`, 'evaluate');
+  if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not '${printable(values.format)}'`, 'evaluate');
+  if (values.publish !== (values['result-token'] !== undefined)) throw new UsageError('--publish and --result-token go together', 'evaluate');
+  const parameters = ruleParameters(values.param);
+  replaceSdkNodeVersionWarning(io);
+  // Loaded only here, once the command line is known good: the AWS SDK is most of what the command would load,
+  // and no other command uses it.
+  const { runEvaluate, sdkDependencies } = await import('./cli-evaluate');
   return runEvaluate(
     {
-      params: values.param,
+      parameters,
       format: values.format,
-      publish: values.publish,
       ...(values.region !== undefined ? { region: values.region } : {}),
       ...(values['result-token'] !== undefined ? { resultToken: values['result-token'] } : {}),
     },
-    aws,
-    io.stdout,
+    aws ?? sdkDependencies,
+    io,
   );
 }
 
-/** Runs node's argument parser, turning its errors (unknown option, missing value) into usage errors. */
-function parseArguments<T>(parse: () => T): T {
+/** The rule parameters of `--param Key=Value` options, checked as the Lambda checks InputParameters. */
+function ruleParameters(params: string[]): RuleParameters {
+  // Object.fromEntries defines own properties: `__proto__=x` stays a key, refused as unknown, instead of being
+  // assigned to the prototype and silently dropped.
+  const byName = Object.fromEntries(
+    params.map((p) => {
+      const eq = p.indexOf('=');
+      if (eq <= 0) throw new UsageError(`--param takes Key=Value, not '${printable(p)}'`, 'evaluate');
+      return [p.slice(0, eq), p.slice(eq + 1)];
+    }),
+  );
+  try {
+    return parseRuleParameters(byName);
+  } catch (e) {
+    if (e instanceof ParameterError) throw new UsageError(e.message, 'evaluate');
+    throw e;
+  }
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Runs node's argument parser, turning its errors (missing value, ambiguous value) into usage errors. */
+function parseCommandLine<T>(command: CommandName, parse: () => T): T {
   try {
     return parse();
   } catch (e) {
     // Node's message quotes the option, possibly twice: cut as a whole.
-    throw new UsageError(printable((e as Error).message, 300));
+    throw new UsageError(printable((e as Error).message, 300), command);
   }
+}
+
+/**
+ * `args`, refusing an unknown option in one short sentence (node's own message adds a paragraph). For `pattern`,
+ * an argument of one '-' and letters that names no option is the pattern rather than an unknown option: a term
+ * pattern may begin with '-' ('-DEBUG' excludes a term), which node reads as a group of short options. It is moved
+ * after '--', where node takes every argument as a positional.
+ */
+function checkedOptions(command: CommandName, args: string[], options: Options): string[] {
+  const { tokens } = parseArgs({ args, options, strict: false, allowPositionals: true, tokens: true });
+  const patterns = new Set<number>();
+  for (const token of tokens) {
+    if (token.kind !== 'option' || Object.prototype.hasOwnProperty.call(options, token.name)) continue;
+    const long = token.rawName.startsWith('--');
+    if (command === 'pattern' && !long) {
+      patterns.add(token.index);
+      continue;
+    }
+    const hint = command === 'pattern' ? `; a pattern that begins with '-' goes after '--': pattern -- '<pattern>'` : '';
+    throw new UsageError(`Unknown option '${printable(token.rawName)}'${hint}`, command);
+  }
+  if (patterns.size === 0) return args;
+  const kept = args.filter((_, i) => !patterns.has(i));
+  const moved = args.filter((_, i) => patterns.has(i));
+  return tokens.some((t) => t.kind === 'option-terminator') ? [...kept, ...moved] : [...kept, '--', ...moved];
 }
 
 /**
@@ -141,70 +245,84 @@ function jsonText(value: unknown): string {
 
 const MAX_EVENT_DEPTH = 100;
 
+function eventsError(message: string): UsageError {
+  return new UsageError(message, 'pattern');
+}
+
 async function readEvents(source: string, io: CliIo): Promise<LogEvent[]> {
   let text: string;
   try {
     text = source === '-' ? await io.readStdin() : await io.readFile(source);
   } catch (e) {
     // The system's message repeats the path: cut as a whole.
-    throw new UsageError(`cannot read events from ${printable(source)}: ${printable((e as Error).message, 200)}`);
+    throw eventsError(`cannot read events from ${printable(source)}: ${printable((e as Error).message, 200)}`);
   }
   const name = source === '-' ? 'standard input' : printable(source);
   // A log event nests far less (CloudTrail records about ten levels); a deep one would overflow the evaluator's stack.
-  if (nestsDeeperThan(text, MAX_EVENT_DEPTH)) throw new UsageError(`events in ${name} nest arrays and objects deeper than ${MAX_EVENT_DEPTH} levels`);
+  if (nestsDeeperThan(text, MAX_EVENT_DEPTH)) throw eventsError(`events in ${name} nest arrays and objects deeper than ${MAX_EVENT_DEPTH} levels`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`events in ${name} are not valid JSON: ${printable((e as Error).message, 200)}`);
+    throw eventsError(`events in ${name} are not valid JSON: ${printable((e as Error).message, 200)}`);
   }
-  if (!Array.isArray(parsed)) throw new UsageError('events must be a JSON array of log events');
+  if (!Array.isArray(parsed)) throw eventsError('events must be a JSON array of log events');
   return parsed.map((event: unknown, i) => {
     if (typeof event === 'string') return event;
     if (typeof event === 'object' && event !== null && !Array.isArray(event)) return event as LogEvent;
-    throw new UsageError(`events[${i}] is ${Array.isArray(event) ? 'an array' : String(event === null ? 'null' : typeof event)}; each event must be a JSON object or a string`);
+    throw eventsError(`events[${i}] is ${Array.isArray(event) ? 'an array' : String(event === null ? 'null' : typeof event)}; each event must be a JSON object or a string`);
   });
 }
 
 async function patternCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArguments(() =>
-    parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        strict: { type: 'string' },
-        'allow-broad': { type: 'boolean', default: false },
-        format: { type: 'string', default: 'text' },
-        events: { type: 'string' },
-      },
-    }),
-  );
+  const options = {
+    ...HELP_OPTION,
+    strict: { type: 'string' },
+    'allow-broad': { type: 'boolean', default: false },
+    format: { type: 'string', default: 'text' },
+    events: { type: 'string' },
+  } as const;
+  const { values, positionals } = parseCommandLine('pattern', () => parseArgs({ args: checkedOptions('pattern', args, options), allowPositionals: true, options }));
+  if (values.help) {
+    io.stdout(PATTERN_USAGE + '\n');
+    return 0;
+  }
   if (positionals.length !== 1) {
-    throw new UsageError(positionals.length === 0 ? 'the pattern is missing' : 'give the pattern as one argument, in single quotes');
+    throw new UsageError(positionals.length === 0 ? 'the pattern is missing' : 'give the pattern as one argument, in single quotes', 'pattern');
   }
   const text = positionals[0]!;
-  if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not '${printable(values.format)}'`);
-  const options: JudgeOptions = { ceiling: !values['allow-broad'] };
+  if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not '${printable(values.format)}'`, 'pattern');
+  const judgeOptions: JudgeOptions = { ceiling: !values['allow-broad'] };
   if (values.strict !== undefined) {
-    if (!isStrictVersion(values.strict)) throw new UsageError(`--strict must be one of ${STRICT_VERSIONS.join(', ')}, not '${printable(values.strict)}'`);
-    options.strict = values.strict;
+    if (!isStrictVersion(values.strict)) throw new UsageError(`--strict must be one of ${STRICT_VERSIONS.join(', ')}, not '${printable(values.strict)}'`, 'pattern');
+    judgeOptions.strict = values.strict;
   }
   const events = values.events === undefined ? undefined : await readEvents(values.events, io);
   const parsed = parseFilterPattern(text);
   if (events && parsed.ok && parsed.pattern.kind === 'delimited') {
-    throw new UsageError('space-delimited [...] patterns cannot be tested against events here');
+    throw new UsageError('space-delimited [...] patterns cannot be tested against events here', 'pattern');
   }
-  const verdict = judgePattern(text, options);
+  const verdict = judgePattern(text, judgeOptions);
   const matches = events && parsed.ok ? events.map((event) => matchesLogEvent(parsed.pattern, event)) : undefined;
 
   if (values.format === 'json') {
     const { valid, accepted, reason, counterexample } = verdict;
     io.stdout(jsonText(matches ? { valid, accepted, reason, counterexample, matches } : { valid, accepted, reason, counterexample }) + '\n');
   } else {
-    io.stdout(formatVerdict(verdict, io.isTty) + '\n');
-    if (matches) matches.forEach((m, i) => io.stdout(`event ${i + 1}: ${m ? 'match' : 'no match'}\n`));
+    io.stdout(formatVerdict(verdict, parsed.ok ? parsed.pattern : undefined, io.isTty) + '\n');
+    events?.forEach((event, i) => io.stdout(`event ${i + 1}: ${(matches?.[i] ? 'match' : 'no match').padEnd(8)}  ${describeEvent(event)}\n`));
   }
   return verdict.accepted ? 0 : 1;
+}
+
+/** Characters of a raw message, or of a JSON event's text, that name it in the --events lines. */
+const SHOWN_EVENT_LENGTH = 60;
+
+/** Names a log event in one line: a CloudTrail record by its call, anything else by the start of its text. */
+function describeEvent(event: LogEvent): string {
+  if (typeof event === 'string') return `raw message ${printable(event, SHOWN_EVENT_LENGTH)}`;
+  if (typeof event.eventName === 'string') return printable(describeRecord(event), 200);
+  return `JSON event ${printable(JSON.stringify(event), SHOWN_EVENT_LENGTH)}`;
 }
 
 function paint(text: string, colour: 'green' | 'red', on: boolean): string {
@@ -212,16 +330,48 @@ function paint(text: string, colour: 'green' | 'red', on: boolean): string {
   return `\u001b[${colour === 'green' ? 32 : 31}m${text}\u001b[0m`;
 }
 
-export function formatVerdict(verdict: Verdict, colour = false): string {
+/** The fields that say which call a record is: shown for every counterexample, whatever the pattern reads. */
+const CALL_FIELDS: Selector[] = ['eventSource', 'eventName', 'errorCode', 'sourceIPAddress'].map((name) => ({ segments: [{ kind: 'key', name }] }));
+
+/** Characters of a field's name or value shown in the counterexample's line. */
+const SHOWN_FIELD_LENGTH = 80;
+
+/**
+ * One line of the counterexample: the fields that say which call it is, then every field the pattern's conditions
+ * read, as `name "value"` or `no name` when absent. The whole record is in --format json.
+ */
+function counterexampleLine(record: JsonObject, pattern: FilterPattern | undefined): string {
+  const read = pattern?.kind === 'json' ? conditionsOf(pattern.expression).map((c) => c.selector) : [];
+  const names = new Map<string, Selector>();
+  for (const selector of [...CALL_FIELDS, ...read]) {
+    const printed = printSelector(selector);
+    if (!names.has(printed)) names.set(printed, selector);
+  }
+  const fields = [...names].map(([printed, selector]) => {
+    const name = clip(printed.startsWith('$.') ? printed.slice(2) : printed, SHOWN_FIELD_LENGTH);
+    const values = resolveSelector(selector, record).filter((v) => v !== MISSING);
+    if (values.length === 0) return `no ${name}`;
+    // A wildcard selector can reach several values: all of them, as one JSON array.
+    return `${name} ${clip(JSON.stringify(values.length === 1 ? values[0] : values), SHOWN_FIELD_LENGTH)}`;
+  });
+  return escapeUnsafe(`counterexample: ${fields.join(', ')} (the whole record: --format json)`);
+}
+
+export function formatVerdict(verdict: Verdict, pattern: FilterPattern | undefined, colour = false): string {
   const head = verdict.accepted ? paint('ACCEPTED', 'green', colour) : paint(verdict.valid ? 'REJECTED' : 'INVALID', 'red', colour);
   // The reason and the counterexample quote the pattern, which may come from anyone who can write metric filters.
   const lines = [`${head}  ${escapeUnsafe(verdict.reason)}`];
-  if (verdict.counterexample) lines.push('counterexample:', jsonText(verdict.counterexample));
+  if (verdict.counterexample) lines.push(counterexampleLine(verdict.counterexample, pattern));
   return lines.join('\n');
 }
 
 function sampleCommand(args: string[], io: CliIo): number {
-  if (args.length > 0) throw new UsageError(`'sample' takes no arguments`);
+  const { values, positionals } = parseCommandLine('sample', () => parseArgs({ args: checkedOptions('sample', args, HELP_OPTION), allowPositionals: true, options: HELP_OPTION }));
+  if (values.help) {
+    io.stdout(SAMPLE_USAGE + '\n');
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`'sample' takes no arguments`, 'sample');
   const rows = SAMPLE_FILTERS.map((sample) => ({ sample, verdict: judgePattern(sample.pattern) }));
   const width = Math.max(...rows.map((r) => r.sample.name.length));
   io.stdout(`Sample metric filters judged against the CIS definition of unauthorized API calls\n\n`);

@@ -25,6 +25,8 @@ async function run(
     readFile: async () => '',
     readStdin: async () => '',
     isTty: false,
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    nodeVersion: 'v22.12.0',
     debug,
   };
   const aws: EvaluateDependencies = {
@@ -86,6 +88,30 @@ describe('evaluate command', () => {
     expect(calls[0]!.args[0].input).toMatchObject({ ResultToken: 'TESTMODE', TestMode: true, Evaluations: [expect.objectContaining({ ComplianceType: 'COMPLIANT' })] });
   });
 
+  it('says what it published, to stderr, keeping stdout the evaluation alone', async () => {
+    config.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
+    const { code, stdout, stderr } = await run(['--format', 'json', '--publish', '--result-token', 'token-1']);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toHaveLength(1);
+    expect(stderr).toBe(`published 1 evaluation for account ${ACCOUNT_ID} in us-east-1 to AWS Config (result token token-1)\n`);
+  });
+
+  it('says that TestMode wrote nothing', async () => {
+    config.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
+    const { stderr } = await run(['--publish', '--result-token', 'TESTMODE']);
+    expect(stderr).toBe(
+      `AWS Config accepted 1 evaluation for account ${ACCOUNT_ID} in us-east-1 in TestMode (result token TESTMODE): nothing was recorded\n`,
+    );
+  });
+
+  it('cuts a long result token and never prints the credentials', async () => {
+    config.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
+    const token = `eyJ${'A'.repeat(3000)}`;
+    const { stderr } = await run(['--publish', '--result-token', token]);
+    expect(stderr).toMatch(/^published 1 evaluation for account 111122223333 in us-east-1 to AWS Config \(result token eyJA{10,20}…\)\n$/);
+    expect(stderr).not.toMatch(/AKIDEXAMPLE|secret/);
+  });
+
   it('exits 2 when AWS Config refuses the evaluation', async () => {
     config.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [{ ComplianceResourceType: 'AWS::::Account', ComplianceResourceId: ACCOUNT_ID, ComplianceType: 'COMPLIANT', OrderingTimestamp: new Date() }] });
     const { code, stderr } = await run(['--publish', '--result-token', 'token']);
@@ -98,11 +124,11 @@ describe('evaluate command', () => {
     ['an unknown parameter', ['--param', 'Strict=cis-1.2'], /unknown rule parameter 'Strict'/],
     ['a bad parameter value', ['--param', 'AllowBroadFilterPattern=yes'], /AllowBroadFilterPattern must be true or false/],
     ['a parameter without =', ['--param', 'AllowBroadFilterPattern'], /--param takes Key=Value/],
-  ])('exits 2 with usage on %s', async (_what, argv, message) => {
+  ])('exits 2 with a pointer to --help on %s', async (_what, argv, message) => {
     const { code, stderr } = await run(argv);
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
-    expect(stderr).toContain('Usage:');
+    expect(stderr).toMatch(/\nsee `unauthorized-api-calls-monitored evaluate --help`\n$/);
   });
 
   it('exits 2 without a region', async () => {
@@ -147,6 +173,36 @@ describe('evaluate command', () => {
     expect(code).toBe(2);
     expect(stderr.split('\n')[0]!.length).toBeLessThan(200);
     expect(stderr).toMatch(/^error: --param takes Key=Value, not 'p+…'\n/);
+  });
+
+  describe("in place of the AWS SDK's eight-line Node version warning", () => {
+    async function runOn(nodeVersion: string, argv: string[], env: NodeJS.ProcessEnv = {}) {
+      let stderr = '';
+      const io: CliIo = { stdout: () => undefined, stderr: (t) => (stderr += t), readFile: async () => '', readStdin: async () => '', isTty: false, env, nodeVersion };
+      const aws: EvaluateDependencies = {
+        defaultRegion: async () => 'us-east-1',
+        createReader: async () => ({ ok: true, value: new FakeAwsReader(compliantWorld(), ACCOUNT_ID) }),
+        configClient: (r) => new ConfigServiceClient({ region: r }),
+      };
+      const code = await runCli(['evaluate', ...argv], io, aws);
+      return { code, stderr, env };
+    }
+
+    it('prints one line of note on Node 20 and switches the warning off before the SDK builds a client', async () => {
+      const { code, stderr, env } = await runOn('v20.20.2', []);
+      expect(code).toBe(0);
+      expect(stderr).toBe('note: Node 20 is past its end of life; AWS SDK releases after the first week of January 2027 need Node 22 or later\n');
+      expect(env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED).toBe('true');
+    });
+
+    it.each([
+      ['on Node 22', 'v22.12.0', [], {}],
+      ['when the user switched the warning off', 'v20.20.2', [], { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }],
+      ['before a usage error', 'v20.20.2', ['--param', 'Strict=cis-1.2'], {}],
+    ])('prints nothing %s', async (_when, version, argv, env) => {
+      const { stderr } = await runOn(version, argv, env);
+      expect(stderr).not.toMatch(/^note:/);
+    });
   });
 
   it('shows control and bidirectional characters of the region as escapes in text output', async () => {

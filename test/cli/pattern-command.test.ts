@@ -21,6 +21,8 @@ async function run(argv: string[], files: Record<string, string> = {}, stdin = '
     },
     readStdin: async () => stdin,
     isTty: false,
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    nodeVersion: 'v22.12.0',
   };
   const code = await runCli(argv, io);
   return { code, stdout, stderr };
@@ -68,10 +70,25 @@ describe('pattern command', () => {
     expect(stdout).toMatch(/^REJECTED {2}it matches the right records, but strict cis-1\.2 mode/);
   });
 
-  it('prints a readable verdict with the counterexample in text format', async () => {
+  it('prints a readable verdict and the deciding fields of the counterexample on one line in text format', async () => {
     const { stdout } = await run(['pattern', '{ $.errorCode = "AccessDenied*" }']);
-    expect(stdout).toMatch(/^REJECTED {2}misses unauthorized calls: RunInstances \(ec2\.amazonaws\.com\) failing with errorCode Client\.UnauthorizedOperation/);
-    expect(stdout).toContain('counterexample:\n{\n  "eventVersion"');
+    const lines = stdout.split('\n');
+    expect(lines[0]).toMatch(/^REJECTED {2}misses unauthorized calls: RunInstances \(ec2\.amazonaws\.com\) failing with errorCode Client\.UnauthorizedOperation/);
+    expect(lines.slice(1)).toEqual([
+      'counterexample: eventSource "ec2.amazonaws.com", eventName "RunInstances", errorCode "Client.UnauthorizedOperation", sourceIPAddress "203.0.113.12" (the whole record: --format json)',
+      '',
+    ]);
+  });
+
+  it("names every field the pattern's conditions read in the counterexample's line, and keeps the whole record in JSON", async () => {
+    const pattern =
+      '{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") || ($.userIdentity.type = "IAMUser") || ($.requestParameters.bucketName = "b") }';
+    const text = await run(['pattern', pattern]);
+    expect(text.stdout.split('\n')[1]).toBe(
+      'counterexample: eventSource "ec2.amazonaws.com", eventName "DescribeInstances", no errorCode, sourceIPAddress "203.0.113.12", userIdentity.type "IAMUser", no requestParameters.bucketName (the whole record: --format json)',
+    );
+    const json = JSON.parse((await run(['pattern', pattern, '--format', 'json'])).stdout);
+    expect(json.counterexample).toMatchObject({ eventVersion: '1.10', eventName: 'DescribeInstances', userIdentity: { type: 'IAMUser', userName: 'alice' } });
   });
 
   describe('--events', () => {
@@ -87,9 +104,25 @@ describe('pattern command', () => {
       expect(JSON.parse(stdout).matches).toEqual([true, false, true, false]);
     });
 
-    it('reads events from standard input with -', async () => {
+    it('reads events from standard input with -, naming each event in text output', async () => {
       const { stdout } = await run(['pattern', CIS_PATTERNS['cis-1.3'], '--events', '-'], {}, events);
-      expect(stdout).toContain('event 1: match\nevent 2: match\nevent 3: match\nevent 4: no match\n');
+      expect(stdout.split('\n').slice(-5)).toEqual([
+        'event 1: match     RunInstances (no eventSource) failing with errorCode Client.UnauthorizedOperation from 203.0.113.12',
+        'event 2: match     DescribeInstances (no eventSource) succeeding (no errorCode) from 203.0.113.12',
+        'event 3: match     raw message {"eventName":"GetObject","errorCode":"AccessDenied","source…',
+        'event 4: no match  raw message not json at all',
+        '',
+      ]);
+    });
+
+    it('names a JSON event that is no CloudTrail record by its text, escaped and cut', async () => {
+      const other = JSON.stringify([{ level: 'ERROR', message: `disk\u202efull ${'x'.repeat(200)}` }, 'line\nbreak']);
+      const { stdout } = await run(['pattern', 'ERROR', '--events', 'other.json'], { 'other.json': other });
+      expect(stdout.split('\n').slice(-3)).toEqual([
+        'event 1: match     JSON event {"level":"ERROR","message":"disk\\u{202E}full xxxxxxxxxxxxxx…',
+        'event 2: no match  raw message line\\u{000A}break',
+        '',
+      ]);
     });
 
     it.each([
@@ -114,12 +147,12 @@ describe('pattern command', () => {
     ['an unknown option', ['pattern', 'x', '--loose'], /Unknown option '--loose'/],
     ['a bad format', ['pattern', 'x', '--format', 'yaml'], /--format must be text or json/],
     ['a bad strict version', ['pattern', 'x', '--strict', 'cis-1.3'], /--strict must be one of cis-1\.2, cis-2\.0/],
-  ])('exits 2 with usage on %s', async (_what, argv, message) => {
+  ])('exits 2 with a pointer to --help on %s', async (_what, argv, message) => {
     const { code, stderr, stdout } = await run(argv as string[]);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toMatch(message);
-    expect(stderr).toContain('Usage:');
+    expect(stderr).toMatch(/\nsee `unauthorized-api-calls-monitored (pattern )?--help`\n$/);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * The real CLI (`node --import tsx rule/bin.ts evaluate ...`) in a child process against the local AWS, with an
  * environment built from scratch: JSON output, exit codes 0 (compliant), 1 (not compliant), 2 (could not run),
- * and what it wrote to AWS Config with --publish. Concurrent at the top level, like handler.test.ts.
+ * what it wrote to AWS Config with --publish and what it says of it, and what the AWS SDK itself prints.
+ * Concurrent at the top level, like handler.test.ts.
  */
 import type { CallLogEntry } from '../../devtools/local-aws/server';
 import { ACCOUNT_ID, compliantWorld, type Faults, type RecordedEvaluation, type World } from '../support/world';
@@ -104,6 +105,23 @@ it.concurrent(
 );
 
 it.concurrent(
+  "without AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: the SDK's eight-line Node warning becomes one line of note on stderr",
+  async () => {
+    const child = await withLocalAws(compliantWorld(), async (local) => {
+      const env = sdkEnv(local, ACCOUNT_ID);
+      delete env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
+      return runRuleCli(['evaluate', '--format', 'json'], env);
+    });
+    expectExit(child, 0);
+    expect(printed(child)).toEqual([evaluation('COMPLIANT', COMPLIANT_ANNOTATION)]);
+    expect(child.stderr).not.toContain('NodeVersionSupportWarning');
+    if (Number(process.versions.node.split('.')[0]) < 22) expect(child.stderr).toMatch(/^note: Node \d+ is past its end of life; [^\n]+\n$/);
+    else expect(child.stderr).toBe('');
+  },
+  TIMEOUT,
+);
+
+it.concurrent(
   '--region without AWS_REGION, and --param ConfirmWithTestMetricFilter=false: no TestMetricFilter',
   async () => {
     const { child, log } = await evaluate(compliantWorld(), ['--format', 'json', '--region', 'us-east-1', '--param', 'ConfirmWithTestMetricFilter=false'], {
@@ -151,6 +169,7 @@ it.concurrent(
     const after = Date.now();
     expectExit(child, 0);
     expect(printed(child)).toEqual([evaluation('COMPLIANT', COMPLIANT_ANNOTATION)]);
+    expect(child.stderr).toBe(`published 1 evaluation for account ${ACCOUNT_ID} in us-east-1 to AWS Config (result token token-cli)\n`);
     expect(actions(log).at(-1)).toBe('config:PutEvaluations');
     expect(evaluations).toEqual([
       {
@@ -179,6 +198,7 @@ it.concurrent(
     const { child, evaluations } = await evaluate(LINKS['no alarm']!(), ['--format', 'json', '--publish', '--result-token', 'TESTMODE']);
     expectExit(child, 1);
     expect(evaluations.map((e) => [e.complianceType, e.resultToken, e.testMode])).toEqual([['NON_COMPLIANT', 'TESTMODE', true]]);
+    expect(child.stderr).toBe(`AWS Config accepted 1 evaluation for account ${ACCOUNT_ID} in us-east-1 in TestMode (result token TESTMODE): nothing was recorded\n`);
   },
   TIMEOUT,
 );

@@ -1,0 +1,48 @@
+/**
+ * `pattern` and `sample` never touch AWS, so they must not pay for loading the AWS SDK (about a third of the
+ * command's start): the SDK is loaded only by `evaluate`. Each SDK client module records when it is loaded.
+ */
+const loaded: string[] = [];
+
+function recordLoad(name: string): unknown {
+  loaded.push(name);
+  return jest.requireActual(name);
+}
+
+jest.mock('@aws-sdk/client-cloudtrail', () => recordLoad('@aws-sdk/client-cloudtrail'));
+jest.mock('@aws-sdk/client-cloudwatch', () => recordLoad('@aws-sdk/client-cloudwatch'));
+jest.mock('@aws-sdk/client-cloudwatch-logs', () => recordLoad('@aws-sdk/client-cloudwatch-logs'));
+jest.mock('@aws-sdk/client-config-service', () => recordLoad('@aws-sdk/client-config-service'));
+jest.mock('@aws-sdk/client-sns', () => recordLoad('@aws-sdk/client-sns'));
+jest.mock('@aws-sdk/client-sts', () => recordLoad('@aws-sdk/client-sts'));
+
+import { runCli, type CliIo } from '../../rule/cli';
+
+const io: CliIo = {
+  stdout: () => undefined,
+  stderr: () => undefined,
+  readFile: async () => '',
+  readStdin: async () => '',
+  isTty: false,
+  env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  nodeVersion: process.version,
+};
+
+it.each([
+  ['pattern', ['pattern', '{ $.errorCode = "x" }']],
+  ['sample', ['sample']],
+  ['--help', ['--help']],
+  ['evaluate --help', ['evaluate', '--help']],
+  ['evaluate with a bad option', ['evaluate', '--param', 'AllowBroadFilterPattern=maybe']],
+])('%s loads no AWS SDK client', async (_what, argv) => {
+  await runCli(argv, io);
+  expect(loaded).toEqual([]);
+});
+
+it('evaluate loads the SDK clients it uses (the check above would see them)', async () => {
+  // No region: the command stops (exit 2) before any call to AWS.
+  const noRegion = { defaultRegion: async () => undefined, createReader: jest.fn(), configClient: jest.fn() };
+  const code = await runCli(['evaluate'], io, noRegion);
+  expect(code).toBe(2);
+  expect(loaded).toEqual(expect.arrayContaining(['@aws-sdk/client-sts', '@aws-sdk/client-config-service']));
+});
