@@ -216,21 +216,22 @@ function parseCommandLine<T>(command: CommandName, parse: () => T): T {
  */
 function checkedOptions(command: CommandName, args: string[], options: Options): string[] {
   const { tokens } = parseArgs({ args, options, strict: false, allowPositionals: true, tokens: true });
-  const patterns = new Set<number>();
+  const positionals = new Set(tokens.filter((t) => t.kind === 'positional').map((t) => t.index));
+  let dashed = false;
   for (const token of tokens) {
     if (token.kind !== 'option' || Object.prototype.hasOwnProperty.call(options, token.name)) continue;
-    const long = token.rawName.startsWith('--');
-    if (command === 'pattern' && !long) {
-      patterns.add(token.index);
+    if (command === 'pattern' && !token.rawName.startsWith('--')) {
+      positionals.add(token.index);
+      dashed = true;
       continue;
     }
     const hint = command === 'pattern' ? `; a pattern that begins with '-' goes after '--': pattern -- '<pattern>'` : '';
     throw new UsageError(`Unknown option '${printable(token.rawName)}'${hint}`, command);
   }
-  if (patterns.size === 0) return args;
-  const kept = args.filter((_, i) => !patterns.has(i));
-  const moved = args.filter((_, i) => patterns.has(i));
-  return tokens.some((t) => t.kind === 'option-terminator') ? [...kept, ...moved] : [...kept, '--', ...moved];
+  if (!dashed) return args;
+  // Options first, then '--' and every positional in the order given.
+  const terminator = tokens.find((t) => t.kind === 'option-terminator')?.index;
+  return [...args.filter((_, i) => !positionals.has(i) && i !== terminator), '--', ...args.filter((_, i) => positionals.has(i))];
 }
 
 /**
@@ -288,7 +289,10 @@ async function patternCommand(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1) {
-    throw new UsageError(positionals.length === 0 ? 'the pattern is missing' : 'give the pattern as one argument, in single quotes', 'pattern');
+    if (positionals.length === 0) throw new UsageError('the pattern is missing', 'pattern');
+    // A mistyped option ('-f json') makes arguments too: naming them shows which.
+    const given = printable(positionals.map((p) => `'${p}'`).join(' '), 200);
+    throw new UsageError(`give the pattern as one argument, in single quotes; got ${positionals.length}: ${given}`, 'pattern');
   }
   const text = positionals[0]!;
   if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not '${printable(values.format)}'`, 'pattern');

@@ -94,6 +94,12 @@ describe("a term pattern that begins with '-' (a '-' excludes a term)", () => {
     else expect(stdout).toMatch(/^REJECTED {2}a term pattern looks for words/);
   });
 
+  it('names the arguments when a mistyped option makes a second one', async () => {
+    const { code, stderr } = await run(['pattern', '{ $.errorCode = "x" }', '-f', 'json']);
+    expect(code).toBe(2);
+    expect(stderr.split('\n')[0]).toBe(`error: give the pattern as one argument, in single quotes; got 3: '{ $.errorCode = "x" }' '-f' 'json'`);
+  });
+
   it('still leaves -h to --help', async () => {
     expect((await run(['pattern', '-h'])).stdout).toMatch(/^Usage: unauthorized-api-calls-monitored pattern/);
   });
