@@ -1,5 +1,5 @@
 /**
- * The real Lambda handler (rule/index.ts: default credential chain, AWS_REGION, unmodified SDK v3) in a child
+ * The real Lambda handler (rule/index.ts: the execution role's credentials from the environment, AWS_REGION, unmodified SDK v3) in a child
  * process, against the local AWS. Each scenario has its own emulator and asserts what AWS Config received
  * (PutEvaluations as the emulator recorded it) and, where it matters, every call the handler made.
  *

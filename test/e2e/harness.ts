@@ -97,7 +97,7 @@ export function awsCliEnv(local: LocalAws, accountId: string): NodeJS.ProcessEnv
 // ---- The Lambda handler --------------------------------------------------------------------------------------------
 
 /**
- * Loads rule/index.ts exactly as Lambda would (AWS_REGION, default credential chain), calls `handler(event,
+ * Loads rule/index.ts exactly as Lambda would (AWS_REGION, the execution role's credentials from the environment), calls `handler(event,
  * context)` once, and prints one marked line: the result, or the error's name and message (exit 1). The rest of
  * stdout is the handler's own structured log.
  */
