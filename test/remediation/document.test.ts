@@ -22,7 +22,7 @@ import { judgePattern } from '../../rule/pattern/judge';
 import { parseFilterPattern } from '../../rule/pattern/parser';
 import type { MetricAlarm, MetricFilter } from '../../rule/snapshot';
 import { findPython } from '../../devtools/python';
-import { ACCEPTED, REJECTED } from '../fixtures/judge-cases';
+import { ACCEPTED, REALISM_CASES, REJECTED } from '../fixtures/judge-cases';
 import { skipWhen } from '../support/skip';
 
 /** REMEDIATION_DOCUMENT points the checks at another copy (used to check that they catch planted mistakes). */
@@ -857,6 +857,7 @@ describePy('DiscoverChain witness records and CIS pattern', () => {
   const cases = [
     ...ACCEPTED.map((c) => [c.name, c.pattern] as const),
     ...REJECTED.map((c) => [c.name, c.pattern] as const),
+    ...REALISM_CASES.map((c) => [c.name, c.pattern] as const),
     ['exact Client.UnauthorizedOperation', '{ ($.errorCode = "Client.UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }'] as const,
     ['CIS v1.2 and $.eventID = *', '{ ($.errorCode = "*UnauthorizedOperation" || $.errorCode = "AccessDenied*") && $.eventID = * }'] as const,
   ];
