@@ -189,10 +189,12 @@ export function checkTransformation(filter: MetricFilter): Check {
 export function pollutingFilter(judge: FilterJudge, filter: MetricFilter, siblings: MetricFilter[]): Check {
   if (judge.parameters.allowBroadFilterPattern) return OK;
   const t = filter.metricTransformations[0];
+  // A filter without a transformation publishes no metric, so nothing else can feed its alarm.
+  if (!t) return OK;
   const polluter = siblings.find((other) => {
     if (other.filterName === filter.filterName) return false;
     const o = other.metricTransformations[0];
-    if (o?.metricNamespace !== t?.metricNamespace || o?.metricName !== t?.metricName) return false;
+    if (!o || o.metricNamespace !== t.metricNamespace || o.metricName !== t.metricName) return false;
     // A filter with dimensions publishes other series of that metric name, which the alarm does not watch.
     if (o.dimensions && Object.keys(o.dimensions).length > 0) return false;
     const { verdict } = judgeFilter(judge, other);
@@ -200,7 +202,7 @@ export function pollutingFilter(judge: FilterJudge, filter: MetricFilter, siblin
   });
   if (!polluter) return OK;
   return broken(
-    `filter '${polluter.filterName}' also feeds metric ${t!.metricNamespace}/${t!.metricName} and matches successful calls, so its alarm fires on normal activity; delete it or give it another metric`,
+    `filter '${polluter.filterName}' also feeds metric ${t.metricNamespace}/${t.metricName} and matches successful calls, so its alarm fires on normal activity; delete it or give it another metric`,
   );
 }
 

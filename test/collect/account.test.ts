@@ -228,6 +228,15 @@ describe('filter and alarm links', () => {
     expect(e.actions).not.toContain('cloudwatch:DescribeAlarms');
   });
 
+  it('two CIS filters without a metric transformation: NON_COMPLIANT naming the missing transformation, no crash', async () => {
+    const world = compliantWith((a) => {
+      cisLogGroup(a).metricFilters = ['a', 'b'].map((filterName) => cisFilter({ filterName, metricTransformations: [] }));
+    });
+    const e = await evaluate(world);
+    expect(e.complianceType).toBe('NON_COMPLIANT');
+    expect(e.annotation).toContain("filter 'a' has no metric transformation");
+  });
+
   it.each<[string, (a: AccountState) => void]>([
     ['there is no alarm at all', (a) => (a.alarms = [])],
     ['the alarm is in another region than the log group', (a) => Object.assign(cisAlarmOf(a), { region: 'us-west-2', alarmArn: alarmArn(ACCOUNT_ID, 'us-west-2', ALARM_NAME) })],

@@ -5,26 +5,23 @@ import {
   GetTrailStatusCommand,
 } from '@aws-sdk/client-cloudtrail';
 import {
-  CloudWatchClient,
   CloudWatchServiceException,
   DescribeAlarmsCommand,
   DescribeAlarmsForMetricCommand,
 } from '@aws-sdk/client-cloudwatch';
 import {
   AccessDeniedException as LogsAccessDeniedException,
-  CloudWatchLogsClient,
   DescribeMetricFiltersCommand,
   TestMetricFilterCommand,
   UnrecognizedClientException,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { AuthorizationErrorException, ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
+import { AuthorizationErrorException, ListSubscriptionsByTopicCommand } from '@aws-sdk/client-sns';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSServiceException } from '@aws-sdk/client-sts';
 import { AdaptiveRetryStrategy, ConfiguredRetryStrategy } from '@smithy/core/retry';
-import { mockClient } from 'aws-sdk-client-mock';
 import { TEST_METRIC_FILTER_MAX_MESSAGES } from '../../rule/snapshot';
 import { SdkAwsReader, createSdkAwsReader, redactCredentials } from '../../rule/collect/sdk-reader';
 import type { SdkAwsReaderOptions } from '../../rule/collect/sdk-reader';
-import type { Fetched, Trail } from '../../rule/snapshot';
+import type { Trail } from '../../rule/snapshot';
 import { awsJsonResponse, connectionRefused, fakeHttpHandler, requestJson } from './fake-http';
 import { expectFailure, expectValue, mockReaderClients } from '../support/sdk-mocks';
 
