@@ -8,7 +8,7 @@ import type { ConfigServiceClient } from '@aws-sdk/client-config-service';
 // Type only (erased at build): the credential shape every SDK v3 client accepts.
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { Context } from 'aws-lambda';
-import { lambdaBudget, type TimeBudget } from './budget';
+import { lambdaBudget, timeBudget, type TimeBudget } from './budget';
 import { parseFunctionArn, parseRoleArn, roleArn } from './arn';
 import { ConfigEventError, TEST_MODE_RESULT_TOKEN, parseConfigEvent, type ConfigRuleInvocation } from './config-event';
 import { truncateAnnotation, type AccountDecision, type ComplianceType } from './decide';
@@ -29,7 +29,7 @@ export interface EvaluateAccountInput {
 }
 
 export type EvaluateAccount = (input: EvaluateAccountInput) => Promise<AccountDecision>;
-/** sts:AssumeRole from the Lambda's own credentials, given up when the budget is spent. */
+/** sts:AssumeRole from the Lambda's own credentials, given up when the Lambda's time is spent. */
 export type AssumeRole = (roleArn: string, budget: TimeBudget) => Promise<AwsCredentialIdentity>;
 /** A Config client with these credentials (the Lambda's own when undefined). */
 export type ConfigClientFactory = (credentials?: AwsCredentialIdentity) => ConfigServiceClient;
@@ -114,7 +114,10 @@ export function createHandler(deps: HandlerDependencies): (event: unknown, conte
   const { logger } = deps;
   return async (event, context) => {
     const requestId = context.awsRequestId;
-    const budget = lambdaBudget(context.getRemainingTimeInMillis());
+    // The evaluation gets the remaining time less the write reserve; assuming the member's role, which the write
+    // needs too, may use all of it.
+    const lambdaTime = timeBudget(context.getRemainingTimeInMillis());
+    const budget = lambdaBudget(lambdaTime.remaining());
 
     let invocation: ConfigRuleInvocation;
     try {
@@ -144,7 +147,7 @@ export function createHandler(deps: HandlerDependencies): (event: unknown, conte
       let credentials: AwsCredentialIdentity | undefined;
       if (roleArn) {
         logger.debug({ message: 'assuming role', ...keys, roleArn });
-        credentials = await deps.assumeRole(roleArn, budget);
+        credentials = await deps.assumeRole(roleArn, lambdaTime);
       }
 
       const input: EvaluateAccountInput = { accountId, region: deps.region, partition: lambda.partition, parameters: invocation.parameters, budget };

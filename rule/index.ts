@@ -12,10 +12,11 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { STSClient } from '@aws-sdk/client-sts';
 import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { awsClientConfig } from './collect/client-config';
-import { SdkAwsReader } from './collect/sdk-reader';
+import { SdkAwsReader, assumeRoleCredentials } from './collect/sdk-reader';
+import { describeFailure } from './decide';
 import { evaluateAccount } from './evaluate-account';
 import { createHandler } from './handler';
 
@@ -46,11 +47,9 @@ export const handler = createHandler({
     return evaluateAccount(reader, { accountId, region: evaluated, parameters, budget });
   },
   assumeRole: async (roleArn, budget) => {
-    const { Credentials: c } = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: SERVICE, DurationSeconds: 900 }), {
-      abortSignal: AbortSignal.timeout(budget.remaining()),
-    });
-    if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error(`sts:AssumeRole on ${roleArn} returned no credentials`);
-    return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+    const credentials = await assumeRoleCredentials(sts, roleArn, budget);
+    if (!credentials.ok) throw new Error(`${describeFailure(credentials.failure)}: ${credentials.failure.message}`);
+    return credentials.value;
   },
   configClient: (credentials) => (credentials ? new ConfigServiceClient(awsClientConfig(region, credentials)) : ownConfigClient),
 });

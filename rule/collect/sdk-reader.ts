@@ -29,6 +29,7 @@ import type {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { SNSClient, paginateListSubscriptionsByTopic } from '@aws-sdk/client-sns';
 import type { Subscription as SdkSubscription } from '@aws-sdk/client-sns';
+import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { TimeBudget } from '../budget';
 import { isAccountId, parseArn, parseRoleArn, parseTopicArn } from '../arn';
@@ -278,42 +279,14 @@ export class SdkAwsReader implements AwsReader {
   // ---- STS ----
 
   async assumeRole(roleArn: string): Promise<Fetched<SdkAwsReader>> {
-    const action = 'sts:AssumeRole';
     const arn = parseRoleArn(roleArn);
-    if (arn === undefined) {
-      return failed(action, roleArn, 'InvalidArn', 'not an IAM role ARN (arn:PARTITION:iam::ACCOUNT:role/NAME)');
+    if (arn !== undefined && arn.partition !== this.partition) {
+      return failed('sts:AssumeRole', roleArn, 'InvalidArn', `role is in partition ${arn.partition}, not ${this.partition}`);
     }
-    if (arn.partition !== this.partition) {
-      return failed(action, roleArn, 'InvalidArn', `role is in partition ${arn.partition}, not ${this.partition}`);
-    }
-    const response = await this.call(action, roleArn, (abort) =>
-      this.clients.sts.get(this.options.defaultRegion).send(
-        new AssumeRoleCommand({
-          RoleArn: roleArn,
-          RoleSessionName: ROLE_SESSION_NAME,
-          DurationSeconds: ROLE_SESSION_SECONDS,
-        }),
-        abort,
-      ),
-    );
-    if (!response.ok) return response;
-    const credentials = response.value.Credentials;
-    if (credentials?.AccessKeyId === undefined || credentials.SecretAccessKey === undefined) {
-      return incomplete(action, roleArn, 'AssumeRole returned no Credentials');
-    }
+    const credentials = await assumeRoleCredentials(this.clients.sts.get(this.options.defaultRegion), roleArn, this.options.budget, this.secrets);
+    if (!credentials.ok) return credentials;
     // The role's reader keeps this reader's budget: it reads for the same evaluation.
-    return ok(
-      new SdkAwsReader({
-        ...this.options,
-        accountId: arn.accountId,
-        credentials: compact({
-          accessKeyId: credentials.AccessKeyId,
-          secretAccessKey: credentials.SecretAccessKey,
-          sessionToken: credentials.SessionToken,
-          expiration: credentials.Expiration,
-        }),
-      }),
-    );
+    return ok(new SdkAwsReader({ ...this.options, accountId: parseRoleArn(roleArn)!.accountId, credentials: credentials.value }));
   }
 
   /** Runs one SDK call (or listing) within the budget, turning what it throws into a CallFailure. */
@@ -441,6 +414,29 @@ async function callAws<T>(
   } finally {
     aborted.dispose();
   }
+}
+
+/**
+ * sts:AssumeRole for one evaluation, the one way the rule assumes a role: the organization rule's member role (the
+ * handler) and the organization trail's read role (the reader). Within the budget; the shortest session STS allows.
+ */
+export async function assumeRoleCredentials(
+  sts: STSClient,
+  roleArn: string,
+  budget: TimeBudget | undefined,
+  secrets: readonly string[] = [],
+): Promise<Fetched<AwsCredentialIdentity>> {
+  const action = 'sts:AssumeRole';
+  if (parseRoleArn(roleArn) === undefined) {
+    return failed(action, roleArn, 'InvalidArn', 'not an IAM role ARN (arn:PARTITION:iam::ACCOUNT:role/NAME)');
+  }
+  const response = await callAws(action, roleArn, secrets, budget, (abort) =>
+    sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: ROLE_SESSION_NAME, DurationSeconds: ROLE_SESSION_SECONDS }), abort),
+  );
+  if (!response.ok) return response;
+  const c = response.value.Credentials;
+  if (c?.AccessKeyId === undefined || c.SecretAccessKey === undefined) return incomplete(action, roleArn, 'AssumeRole returned no Credentials');
+  return ok(compact({ accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration }));
 }
 
 /** A promise rejected when `signal` aborts, and the way to stop listening once the call is over. */

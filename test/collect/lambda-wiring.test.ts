@@ -85,12 +85,22 @@ it("reads within the invocation's budget, and the next invocation with its own, 
   expect(clients[0]).toBe(clients[1]);
 });
 
-it("gives a member account's reader the invocation's budget too", async () => {
+it("assumes a member account's role within the function's remaining time: with none left, it fails saying so", async () => {
   cloudTrail.on(DescribeTrailsCommand).resolves({ trailList: [] });
 
-  const result = await handler(scheduledEvent(MEMBER), context(0));
+  await expect(handler(scheduledEvent(MEMBER), context(0))).rejects.toThrow(
+    `sts:AssumeRole on arn:aws:iam::${MEMBER}:role/config-role failed (TimeBudgetExhausted)`,
+  );
+  expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(0);
+  expect(cloudTrail.commandCalls(DescribeTrailsCommand)).toHaveLength(0);
+});
+
+it("evaluates a member account through its role and writes the evaluation", async () => {
+  cloudTrail.on(DescribeTrailsCommand).resolves({ trailList: [] });
+
+  const result = await handler(scheduledEvent(MEMBER), context(120_000));
 
   expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(1);
-  expect(result.annotation).toContain('failed (TimeBudgetExhausted)');
-  expect(cloudTrail.commandCalls(DescribeTrailsCommand)).toHaveLength(0);
+  expect(result.annotation).toContain(`No CloudTrail trail covers us-east-1`);
+  expect(config.commandCalls(PutEvaluationsCommand)).toHaveLength(1);
 });
