@@ -7,9 +7,12 @@
  * the call log can be read at GET /_local-aws/state and GET /_local-aws/log.
  */
 import { readFileSync } from 'node:fs';
+import { UsageError } from '../../rule/cli-errors';
 import { isRecord } from './common';
 import { startLocalAws, type LocalAws } from './server';
 import type { AccountState, World } from './state';
+
+export { UsageError };
 
 export const DEFAULT_PORT = 4566;
 
@@ -19,7 +22,6 @@ export interface MainOptions {
   pageSize?: number;
 }
 
-export class UsageError extends Error {}
 
 const USAGE = 'usage: node --import tsx devtools/local-aws/main.ts --state FILE [--port N] [--page-size N]';
 
@@ -92,7 +94,13 @@ export async function main(argv: string[], print: (line: string) => void = (line
     throw new UsageError(`cannot read ${options.statePath}: ${(error as Error).message}`);
   }
   const world = parseWorld(text, options.statePath);
-  const local = await startLocalAws({ world, port: options.port, ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }) });
+  let local: LocalAws;
+  try {
+    local = await startLocalAws({ world, port: options.port, ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }) });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    throw new UsageError(`port ${options.port} on 127.0.0.1 is taken (another local-aws?); choose another with --port N, or --port 0 for any free port`);
+  }
   for (const line of banner(local, options.statePath)) print(line);
   return local;
 }

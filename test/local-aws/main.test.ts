@@ -74,6 +74,19 @@ describe('main', () => {
     await expect(main(['--state', join(dir, 'absent.json')], () => undefined)).rejects.toThrow('cannot read');
   });
 
+  it('says a port is taken, and how to choose another, instead of an EADDRINUSE stack', async () => {
+    const path = stateFile(organizationWorld());
+    const first = await main(['--state', path, '--port', '0'], () => undefined);
+    try {
+      const port = new URL(first.endpoint).port;
+      await expect(main(['--state', path, '--port', port], () => undefined)).rejects.toThrow(
+        new UsageError(`port ${port} on 127.0.0.1 is taken (another local-aws?); choose another with --port N, or --port 0 for any free port`),
+      );
+    } finally {
+      await first.close();
+    }
+  });
+
   it('runs as a program and stops on SIGTERM', async () => {
     const path = stateFile(organizationWorld());
     const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '../../devtools/local-aws/main.ts'), '--state', path, '--port', '0'], {
