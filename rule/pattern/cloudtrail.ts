@@ -9,6 +9,15 @@ export type FieldType = 'string' | 'boolean' | 'object' | 'objectOrNull' | 'arra
 /** Objects whose keys are all listed in CLOUDTRAIL_FIELDS. */
 export const CLOSED_OBJECTS = ['', 'userIdentity'];
 
+/**
+ * A table looked up by field paths, event sources and identity types taken from filter patterns and records, which
+ * anyone with logs:PutMetricFilter writes: without a prototype, `constructor`, `valueOf` or `__proto__` find nothing
+ * instead of an Object.prototype member (which crashed the judge).
+ */
+function table<T>(entries: Record<string, T>): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, entries);
+}
+
 export interface FieldShape {
   type: FieldType;
   /** Present in every CloudTrail record. */
@@ -21,7 +30,7 @@ export interface FieldShape {
  * (which is why $.errorcode never matches). Below the object fields (requestParameters, responseElements, ...)
  * anything may occur.
  */
-export const CLOUDTRAIL_FIELDS: Record<string, FieldShape> = {
+export const CLOUDTRAIL_FIELDS: Record<string, FieldShape> = table({
   eventVersion: { type: 'string', always: true },
   userIdentity: { type: 'object', always: true },
   'userIdentity.type': { type: 'string', always: true },
@@ -65,7 +74,7 @@ export const CLOUDTRAIL_FIELDS: Record<string, FieldShape> = {
   eventCategory: { type: 'string', always: false },
   tlsDetails: { type: 'object', always: false },
   sessionCredentialFromConsole: { type: 'string', always: false },
-};
+});
 
 const ACCOUNT = '111122223333';
 
@@ -191,7 +200,7 @@ export interface ServiceErrors {
 const notAuthorized = (action: string, arn: string): string =>
   `User: ${arn} is not authorized to perform: ${action} because no identity-based policy allows the ${action} action`;
 
-export const SERVICE_ERRORS: Record<string, ServiceErrors> = {
+export const SERVICE_ERRORS: Record<string, ServiceErrors> = table({
   'ec2.amazonaws.com': {
     errorCodes: ['Client.UnauthorizedOperation', 'Client.RequestLimitExceeded', 'Client.InvalidParameterValue', 'Client.DryRunOperation'],
     deniedMessage: () => 'You are not authorized to perform this operation.',
@@ -206,10 +215,10 @@ export const SERVICE_ERRORS: Record<string, ServiceErrors> = {
   'monitoring.amazonaws.com': { errorCodes: ['AccessDenied', 'Throttling'], deniedMessage: notAuthorized },
   'config.amazonaws.com': { errorCodes: ['AccessDeniedException', 'NoSuchConfigurationRecorderException'], deniedMessage: notAuthorized },
   'signin.amazonaws.com': { errorCodes: [], deniedMessage: () => 'Failed authentication' },
-};
+});
 
 /** The service of each event name the catalogue knows, most typical first within a service. */
-export const EVENT_SOURCES: Record<string, string[]> = {
+export const EVENT_SOURCES: Record<string, string[]> = table({
   'ec2.amazonaws.com': [
     'RunInstances', 'DescribeInstances', 'StopInstances', 'TerminateInstances', 'AuthorizeSecurityGroupIngress', 'CreateSecurityGroup',
     'CreateNetworkAcl', 'CreateRoute', 'CreateVpc', 'DeleteVpc', 'CreateCustomerGateway', 'AttachInternetGateway', 'DescribeRegions',
@@ -224,7 +233,7 @@ export const EVENT_SOURCES: Record<string, string[]> = {
   'monitoring.amazonaws.com': ['PutMetricAlarm', 'DeleteAlarms', 'DescribeAlarms'],
   'config.amazonaws.com': ['StopConfigurationRecorder', 'DeleteDeliveryChannel', 'PutConfigurationRecorder'],
   'signin.amazonaws.com': ['ConsoleLogin'],
-};
+});
 
 /** The eventSource that writes records of this eventName, when the catalogue knows it. */
 export function eventSourceOf(eventName: string): string | undefined {
@@ -279,12 +288,12 @@ export function userIdentityOf(type: string, session = 'alice', role = 'Admin'):
   }
 }
 
-const IDENTITY_SHAPES: Record<string, (identity: JsonObject) => boolean> = {
-  IAMUser: (u) => typeof u.principalId === 'string' && u.principalId.startsWith('AIDA') && u.arn === `arn:aws:iam::${String(u.accountId)}:user/${String(u.userName)}`,
+const IDENTITY_SHAPES: Record<string, (identity: JsonObject) => boolean> = table({
+  IAMUser: (u) => typeof u.principalId === 'string' && u.principalId.startsWith('AIDA') && typeof u.accountId === 'string' && typeof u.userName === 'string' && u.arn === `arn:aws:iam::${u.accountId}:user/${u.userName}`,
   AssumedRole: (u) => typeof u.principalId === 'string' && /^AROA\w+:/.test(u.principalId) && typeof u.sessionContext === 'object',
-  Root: (u) => u.principalId === u.accountId && u.arn === `arn:aws:iam::${String(u.accountId)}:root`,
+  Root: (u) => typeof u.accountId === 'string' && u.principalId === u.accountId && u.arn === `arn:aws:iam::${u.accountId}:root`,
   AWSService: (u) => typeof u.invokedBy === 'string' && u.accountId === undefined,
-};
+});
 
 /**
  * How many ways a record departs from what CloudTrail writes: an eventSource other than its eventName's, an
@@ -295,7 +304,8 @@ export function inconsistencies(record: JsonObject): number {
   const known = typeof record.eventName === 'string' ? eventSourceOf(record.eventName) : undefined;
   const codes = SERVICE_ERRORS[source]?.errorCodes;
   const identity = record.userIdentity;
-  const shape = typeof identity === 'object' && identity !== null && !Array.isArray(identity) ? IDENTITY_SHAPES[String(identity.type)] : undefined;
+  const type = typeof identity === 'object' && identity !== null && !Array.isArray(identity) ? identity.type : undefined;
+  const shape = typeof type === 'string' ? IDENTITY_SHAPES[type] : undefined;
   return (
     (known !== undefined && known !== source ? 1 : 0) +
     (typeof record.errorCode === 'string' && codes !== undefined && !codes.includes(record.errorCode) ? 1 : 0) +
@@ -304,7 +314,7 @@ export function inconsistencies(record: JsonObject): number {
 }
 
 /** Values seen in real records for the fields the CIS definition uses, tried before invented ones. */
-export const REALISTIC_VALUES: Record<string, string[]> = {
+export const REALISTIC_VALUES: Record<string, string[]> = table({
   errorCode: [
     'Client.UnauthorizedOperation',
     'AccessDeniedException',
@@ -326,4 +336,4 @@ export const REALISTIC_VALUES: Record<string, string[]> = {
   'requestParameters.bucketName': ['amzn-s3-demo-bucket', 'amzn-s3-demo-logs'],
   awsRegion: ['us-east-1', 'eu-west-1'],
   userAgent: ['aws-cli/2.22.4', 'signin.amazonaws.com', 'console.amazonaws.com'],
-};
+});
