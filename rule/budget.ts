@@ -7,11 +7,12 @@
 export interface TimeBudget {
   /** Epoch milliseconds after which no new work starts. */
   readonly deadline: number;
+  // Function properties, not methods: they are passed around unbound (`new FilterJudge(parameters, budget.expired)`).
   /** The clock the budget runs on (Date.now, or a test's). */
-  now(): number;
+  readonly now: () => number;
   /** Milliseconds left, never negative. */
-  remaining(): number;
-  expired(): boolean;
+  readonly remaining: () => number;
+  readonly expired: () => boolean;
 }
 
 export function timeBudget(milliseconds: number, now: () => number = Date.now): TimeBudget {

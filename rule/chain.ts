@@ -5,7 +5,7 @@
  */
 import { parseTopicArn } from './arn';
 import { SAMPLE_RECORDS } from './pattern/cloudtrail';
-import { FLOOR, applyStrictMode, judgePattern, type Verdict } from './pattern/judge';
+import { FLOOR, applyStrictMode, briefRecord, fieldText, judgePattern, type Verdict } from './pattern/judge';
 import { evaluateExpression, matchesLogEvent, type JsonObject } from './pattern/evaluate';
 import { parseFilterPattern } from './pattern/parser';
 import type { RuleParameters } from './parameters';
@@ -154,13 +154,13 @@ export function judgeFilter(judge: FilterJudge, filter: MetricFilter, awsTest?: 
   const disputed = records.findIndex((r, i) => matchesLogEvent(parsed.pattern, r) !== matches[i]);
   if (disputed < 0) return { verdict: applyStrictMode(verdict, text, strict) };
   const record = records[disputed]!;
-  const awsDisagreement = `AWS overrides the local engine on ${String(record.eventName)} (${typeof record.errorCode === 'string' ? record.errorCode : 'no errorCode'})`;
+  const awsDisagreement = `AWS overrides the local engine on ${fieldText(record, 'eventName')} (${fieldText(record, 'errorCode')})`;
   const missed = records.find((r, i) => evaluateExpression(FLOOR, r) && !matches[i]);
   const overmatched = parameters.allowBroadFilterPattern ? undefined : records.find((r, i) => r.errorCode === undefined && matches[i]);
   const summary = missed
-    ? `misses unauthorized calls according to AWS TestMetricFilter (${String(missed.eventName)}, ${String(missed.errorCode)})`
+    ? `misses unauthorized calls according to AWS TestMetricFilter (${briefRecord(missed)})`
     : overmatched
-      ? `also matches successful calls according to AWS TestMetricFilter (${String(overmatched.eventName)}, no errorCode)`
+      ? `also matches successful calls according to AWS TestMetricFilter (${briefRecord(overmatched)})`
       : 'catches unauthorized calls according to AWS TestMetricFilter';
   const byAws: Verdict = { ...verdict, accepted: !missed && !overmatched, summary, reason: `${awsDisagreement}; ${summary}` };
   return { verdict: applyStrictMode(byAws, text, strict), awsDisagreement };

@@ -239,7 +239,7 @@ function checkedOptions(command: CommandName, args: string[], options: Options):
  * C0 controls): nothing printed reorders or hides the output, and the text parses to the same value.
  */
 function jsonText(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(/[^\u0000-\u007e]/g, (ch) =>
+  return JSON.stringify(value, null, 2).replace(/[\u007f-\uffff]/g, (ch) =>
     escapeUnsafe(ch) === ch ? ch : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }

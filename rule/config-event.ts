@@ -87,9 +87,8 @@ function isRecord(value: unknown): value is JsonRecord {
 function show(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (typeof value === 'string') return printable(JSON.stringify(value));
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object' && value !== null) return 'an object';
-  return printable(String(value));
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return printable(String(value));
+  return Array.isArray(value) ? 'an array' : 'an object';
 }
 
 /** Parses invokingEvent within the bounds of a real Config event, so that a hostile one gets the same clear error. */

@@ -92,8 +92,9 @@ export async function putEvaluations(client: ConfigServiceClient, evaluations: E
     } catch (e) {
       // Name the call: a bare SDK message ("The security token included in the request is invalid.") says nothing
       // of what failed.
-      const code = (e as { Code?: unknown; name?: unknown }).Code ?? (e as { name?: unknown }).name ?? 'Error';
-      throw new PutEvaluationsError(`config:PutEvaluations failed (${String(code)}): ${(e as Error).message}`, batch);
+      const { Code, name } = e as { Code?: unknown; name?: unknown };
+      const code = typeof Code === 'string' ? Code : typeof name === 'string' ? name : 'Error';
+      throw new PutEvaluationsError(`config:PutEvaluations failed (${code}): ${(e as Error).message}`, batch);
     }
     failed.push(...(response.FailedEvaluations ?? []));
   }

@@ -4,11 +4,11 @@
  */
 
 /**
- * Control characters (C0, DEL, C1), line and paragraph separators, bidirectional controls and invisible format
+ * Control characters (C0, DEL, C1: \p{Cc}), line and paragraph separators, bidirectional controls and invisible format
  * characters: in an annotation or a log line they break the line, reverse the text that follows (U+202E) or
  * hide characters (U+200B), so a name holding them could forge the verdict a reader sees.
  */
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/gu;
+const UNSAFE = /[\p{Cc}\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/gu;
 
 /** `text` with every unsafe character written as `\u{…}`, so it shows instead of acting. */
 export function escapeUnsafe(text: string): string {

@@ -110,7 +110,7 @@ export class Params {
     // The Query protocol sends an empty list as `Name=`.
     if (value === '') return [];
     if (!Array.isArray(value)) throw this.invalid(this.at(name), 'Member must be a list', false);
-    return value;
+    return value as unknown[];
   }
 
   strList(name: string): string[] | undefined {

@@ -176,7 +176,8 @@ export function xmlElement(name: string, value: unknown): string {
       .join('');
   } else if (Array.isArray(value)) inner = value.map((item) => xmlElement('member', item)).join('');
   else if (isRecord(value)) inner = Object.entries(value).map(([k, v]) => xmlElement(k, v)).join('');
-  else inner = escapeXml(String(value));
+  else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') inner = escapeXml(String(value));
+  else throw new TypeError(`${name}: a ${typeof value} has no XML form`);
   return `<${name}>${inner}</${name}>`;
 }
 

@@ -443,7 +443,8 @@ export async function assumeRoleCredentials(
 function whenAborted(signal: AbortSignal): { promise: Promise<never>; dispose: () => void } {
   let dispose = () => {};
   const promise = new Promise<never>((_, reject) => {
-    const onAbort = () => reject(signal.reason);
+    // The only signal that aborts here is AbortSignal.timeout's, whose reason is a DOMException TimeoutError.
+    const onAbort = () => reject(signal.reason as DOMException);
     signal.addEventListener('abort', onAbort, { once: true });
     dispose = () => signal.removeEventListener('abort', onAbort);
   });

@@ -82,11 +82,16 @@ const CIS_EXPRESSIONS = Object.entries(CIS_PATTERNS).map(([version, text]) => ({
 const FLOOR_SUMMARY =
   'catches every unauthorized call (errorCode *UnauthorizedOperation or AccessDenied*, except from delivery.logs.amazonaws.com and HeadBucket)';
 
+/** A record's string field, or "no <field>" (no errorCode) when it has none or a value of another type. */
+export function fieldText(record: JsonObject, key: string): string {
+  const value = record[key];
+  return typeof value === 'string' ? value : `no ${key}`;
+}
+
 /** "RunInstances (ec2.amazonaws.com) failing with Client.UnauthorizedOperation from 203.0.113.12" */
 export function describeRecord(record: JsonObject): string {
-  const text = (key: string): string => (typeof record[key] === 'string' ? (record[key] as string) : `no ${key}`);
   const outcome = typeof record.errorCode === 'string' ? `failing with errorCode ${record.errorCode}` : 'succeeding (no errorCode)';
-  return `${text('eventName')} (${text('eventSource')}) ${outcome} from ${text('sourceIPAddress')}`;
+  return `${fieldText(record, 'eventName')} (${fieldText(record, 'eventSource')}) ${outcome} from ${fieldText(record, 'sourceIPAddress')}`;
 }
 
 type Evidence = Pick<Verdict, 'counterexample' | 'counterexampleShows'>;
@@ -99,8 +104,8 @@ function rejected(reason: string, summary: string, evidence: Evidence, valid = t
 }
 
 /** "DescribeInstances, no errorCode" or "RunInstances, Client.UnauthorizedOperation" */
-function briefRecord(record: JsonObject): string {
-  return `${String(record.eventName)}, ${typeof record.errorCode === 'string' ? record.errorCode : 'no errorCode'}`;
+export function briefRecord(record: JsonObject): string {
+  return `${fieldText(record, 'eventName')}, ${fieldText(record, 'errorCode')}`;
 }
 
 function notVerified(why: GaveUpReason, reason: string, summary: string): Verdict {

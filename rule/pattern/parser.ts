@@ -45,7 +45,7 @@ class PatternSyntaxError extends Error {
 const NAME_CHAR = /[A-Za-z0-9_-]/;
 const WHITESPACE = /[ \t\r\n]/;
 /** Characters allowed in an unquoted value. AWS's own examples leave IP prefixes and hostnames bare. */
-const BARE_VALUE_CHAR = /[A-Za-z0-9_.*:\/+-]/;
+const BARE_VALUE_CHAR = /[A-Za-z0-9_.*:/+-]/;
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 /**
  * Characters an unquoted term may hold. "Metric filter terms that include characters other than alphanumeric or
@@ -54,7 +54,7 @@ const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
  */
 const BARE_TERM_CHAR = /[A-Za-z0-9_]/;
 /** Characters the regex page allows between the percent signs, plus the space its own examples use. */
-const REGEX_CHAR = /^[A-Za-z0-9 :_#=@\/;,\-^$?[\]{}|\\*+.]$/;
+const REGEX_CHAR = /^[A-Za-z0-9 :_#=@/;,\-^$?[\]{}|\\*+.]$/;
 
 export function formatPatternError(error: PatternError): string {
   return `at character ${error.position + 1}: ${error.message}; ${error.fix}`;

@@ -461,7 +461,7 @@ export class RecordSpace {
       current = draft;
       return true;
     };
-    const text = (key: string): string | undefined => (typeof current[key] === 'string' ? (current[key] as string) : undefined);
+    const text = (key: string): string | undefined => (typeof current[key] === 'string' ? current[key] : undefined);
 
     // The service: eventSource follows a known eventName; else eventName follows a known eventSource.
     const name = text('eventName');
@@ -508,7 +508,7 @@ export class RecordSpace {
     const errors = SERVICE_ERRORS[finalSource];
     if (errors !== undefined && text('errorCode') === errors.errorCodes[0]) {
       const arn = (current.userIdentity as JsonObject | undefined)?.arn;
-      const caller = typeof arn === 'string' ? arn : `arn:aws:iam::${String(current.recipientAccountId)}:root`;
+      const caller = typeof arn === 'string' ? arn : `arn:aws:iam::${text('recipientAccountId') ?? ''}:root`;
       const message = errors.deniedMessage(actionOf(finalSource, text('eventName') ?? ''), caller);
       attempt((d) => (d.errorMessage = message));
     }
