@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Runs an SSM Automation document (schemaVersion 0.3) locally, against any AWS endpoint, with boto3.
+r"""Runs an SSM Automation document (schemaVersion 0.3) locally, against any AWS endpoint, with boto3.
 
 A development tool: it lets the tests execute the real remediation document against the local AWS, with the same
 library SSM uses for aws:executeAwsApi (boto3, so botocore validates every API input against the real service

@@ -258,7 +258,8 @@ class ManagementEventsTest(unittest.TestCase):
             ('advanced Management of sources ending in', self.advanced([m, {'Field': 'eventSource', 'EndsWith': ['.amazonaws.com']}]), False),
             ('advanced read-only Management', self.advanced([m, {'Field': 'readOnly', 'Equals': ['true']}]), False),
             ('advanced write Management', self.advanced([m, {'Field': 'readOnly', 'Equals': ['false']}]), False),
-            ('advanced Management of one user', self.advanced([m, {'Field': 'userIdentity.arn', 'Equals': ['arn:aws:iam::111122223333:user/a']}]), False),
+            ('advanced Management of one user',
+             self.advanced([m, {'Field': 'userIdentity.arn', 'Equals': ['arn:aws:iam::111122223333:user/a']}]), False),
             ('advanced data events only', self.advanced([{'Field': 'eventCategory', 'Equals': ['Data']},
                                                          {'Field': 'resources.type', 'Equals': ['AWS::S3::Object']}]), False),
             ('advanced data and Management', self.advanced([{'Field': 'eventCategory', 'Equals': ['Data']},
@@ -584,7 +585,7 @@ class FilterAndAlarmDiscoveryTest(DiscoverCase):
 
 
 class SubscriptionEndpointTest(DiscoverCase):
-    """discover refuses a SubscriptionEndpoint SNS must not be asked to subscribe, before anything is read or written."""
+    """discover refuses a SubscriptionEndpoint SNS must not be asked to subscribe, before any read or write."""
 
     GOOD = [
         ('email', 'secops@example.com'), ('email', 'first.last+cis@sub.example.co.uk'), ('email', "o'brien@example.org"),

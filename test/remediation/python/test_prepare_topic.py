@@ -47,7 +47,7 @@ class PrepareTopicCase(ScriptTestCase):
 
     def policy_set(self, topic, text):
         self.sns().add_response('set_topic_attributes', {},
-                                                   {'TopicArn': topic, 'AttributeName': 'Policy', 'AttributeValue': text})
+                                {'TopicArn': topic, 'AttributeName': 'Policy', 'AttributeValue': text})
 
     def key(self, key_id, manager='CUSTOMER', arn=KEY_ARN):
         self.aws.stub('kms').add_response('describe_key', {'KeyMetadata': {
@@ -130,8 +130,8 @@ class PolicyTest(PrepareTopicCase):
         self.assertIs(self.prepare(TopicArn=GIVEN)['PolicyStatementAdded'], False)
 
     def test_single_statement_object_becomes_a_list(self):
-        policy = ('{"Version": "2012-10-17", "Statement": {"Sid": "Owner", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, '
-                  '"Action": "SNS:*", "Resource": "%s"}}' % GIVEN)
+        policy = ('{"Version": "2012-10-17", "Statement": {"Sid": "Owner", "Effect": "Allow", '
+                  '"Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "SNS:*", "Resource": "%s"}}' % GIVEN)
         self.attributes(GIVEN, policy=policy)
         self.policy_set(GIVEN, (
             '{"Version": "2012-10-17", "Statement": [{"Sid": "Owner", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, '
