@@ -25,6 +25,9 @@ export default defineConfig(
       // Test fakes implement the collectors' async interfaces: `async` turns their throws into rejections, as the
       // real SDK calls fail, so an `async` without `await` is intended there.
       '@typescript-eslint/require-await': 'off',
+      // @types/jest types the asymmetric matchers (expect.any, expect.stringContaining, ...) as `any` so that they
+      // fit any field of an expected object; in test/ every finding of this rule was one of them.
+      '@typescript-eslint/no-unsafe-assignment': 'off',
     },
   },
   {

@@ -47,7 +47,7 @@ describe('evaluate command', () => {
   it('prints a compliant account as JSON and exits 0', async () => {
     const { code, stdout } = await run(['--format', 'json']);
     expect(code).toBe(0);
-    const [evaluation] = JSON.parse(stdout);
+    const [evaluation] = JSON.parse(stdout) as unknown[];
     expect(evaluation).toEqual({
       ComplianceResourceType: 'AWS::::Account',
       ComplianceResourceId: ACCOUNT_ID,

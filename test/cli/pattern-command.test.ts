@@ -8,6 +8,17 @@ interface Run {
   stderr: string;
 }
 
+/** What `pattern --format json` prints. */
+interface PatternJson {
+  valid: boolean;
+  accepted: boolean;
+  reason: string;
+  counterexample: Record<string, unknown> | null;
+  matches?: boolean[];
+}
+
+const patternJson = (stdout: string): PatternJson => JSON.parse(stdout) as PatternJson;
+
 async function run(argv: string[], files: Record<string, string> = {}, stdin = ''): Promise<Run> {
   let stdout = '';
   let stderr = '';
@@ -32,7 +43,7 @@ describe('pattern command', () => {
   it('accepts the CIS v2.0 pattern with exit 0 and the documented JSON shape', async () => {
     const { code, stdout } = await run(['pattern', CIS_PATTERNS['cis-2.0'], '--format', 'json']);
     expect(code).toBe(0);
-    const out = JSON.parse(stdout);
+    const out = patternJson(stdout);
     expect(Object.keys(out).sort()).toEqual(['accepted', 'counterexample', 'reason', 'valid']);
     expect(out).toMatchObject({ valid: true, accepted: true, counterexample: null });
   });
@@ -40,12 +51,12 @@ describe('pattern command', () => {
   it('rejects the all-|| pattern with exit 1 and a successful call as counterexample', async () => {
     const { code, stdout } = await run(['pattern', CIS_PATTERNS['cis-1.3'], '--format', 'json']);
     expect(code).toBe(1);
-    const out = JSON.parse(stdout);
+    const out = patternJson(stdout);
     expect(out.valid).toBe(true);
     expect(out.accepted).toBe(false);
     expect(out.reason).toMatch(/^also matches successful calls/);
     expect(out.counterexample).toMatchObject({ eventName: 'DescribeInstances' });
-    expect(out.counterexample.errorCode).toBeUndefined();
+    expect(out.counterexample?.errorCode).toBeUndefined();
   });
 
   it('accepts the all-|| pattern with --allow-broad', async () => {
@@ -87,7 +98,7 @@ describe('pattern command', () => {
     expect(text.stdout.split('\n')[1]).toBe(
       'counterexample: eventSource "ec2.amazonaws.com", eventName "DescribeInstances", no errorCode, sourceIPAddress "203.0.113.12", userIdentity.type "IAMUser", no requestParameters.bucketName (the whole record: --format json)',
     );
-    const json = JSON.parse((await run(['pattern', pattern, '--format', 'json'])).stdout);
+    const json = patternJson((await run(['pattern', pattern, '--format', 'json'])).stdout);
     expect(json.counterexample).toMatchObject({ eventVersion: '1.10', eventName: 'DescribeInstances', userIdentity: { type: 'IAMUser', userName: 'alice' } });
   });
 
@@ -101,7 +112,7 @@ describe('pattern command', () => {
 
     it('tests the pattern against each event, in input order', async () => {
       const { stdout } = await run(['pattern', CIS_PATTERNS['cis-2.0'], '--events', 'events.json', '--format', 'json'], { 'events.json': events });
-      expect(JSON.parse(stdout).matches).toEqual([true, false, true, false]);
+      expect(patternJson(stdout).matches).toEqual([true, false, true, false]);
     });
 
     it('reads events from standard input with -, naming each event in text output', async () => {
@@ -148,7 +159,7 @@ describe('pattern command', () => {
     ['a bad format', ['pattern', 'x', '--format', 'yaml'], /--format must be text or json/],
     ['a bad strict version', ['pattern', 'x', '--strict', 'cis-1.3'], /--strict must be one of cis-1\.2, cis-2\.0/],
   ])('exits 2 with a pointer to --help on %s', async (_what, argv, message) => {
-    const { code, stderr, stdout } = await run(argv as string[]);
+    const { code, stderr, stdout } = await run(argv);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toMatch(message);
@@ -160,6 +171,7 @@ describe('what the command line echoes', () => {
   // U+061C ARABIC LETTER MARK is accepted by CloudWatch Logs inside a value, and so reaches the reason and the
   // counterexample; printed raw it would reorder what a reader sees.
   const pattern = '{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") || $.eventName = "\u061cx" }';
+  // eslint-disable-next-line no-control-regex -- control characters are what this test looks for
   const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069]/;
 
   it('shows control and bidirectional characters from the pattern as escapes in text output', async () => {
@@ -172,8 +184,8 @@ describe('what the command line echoes', () => {
   it('prints JSON whose text carries no such character and whose values are unchanged', async () => {
     const { stdout } = await run(['pattern', pattern, '--format', 'json']);
     expect(stdout).not.toMatch(UNSAFE);
-    const out = JSON.parse(stdout);
-    expect(out.counterexample.eventName).toBe('\u061cx');
+    const out = patternJson(stdout);
+    expect(out.counterexample?.eventName).toBe('\u061cx');
     expect(out.reason).toContain('$.eventName = "\u061cx"');
   });
 

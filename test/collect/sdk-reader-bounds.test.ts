@@ -10,10 +10,10 @@ import {
   GetEventSelectorsCommand,
   GetTrailStatusCommand,
 } from '@aws-sdk/client-cloudtrail';
-import { DescribeAlarmsCommand, DescribeAlarmsForMetricCommand } from '@aws-sdk/client-cloudwatch';
-import { DescribeMetricFiltersCommand, TestMetricFilterCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeAlarmsCommand, DescribeAlarmsForMetricCommand, type DescribeAlarmsCommandInput } from '@aws-sdk/client-cloudwatch';
+import { DescribeMetricFiltersCommand, TestMetricFilterCommand, type DescribeMetricFiltersCommandInput } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeConfigRulesCommand, ConfigServiceClient } from '@aws-sdk/client-config-service';
-import { ListSubscriptionsByTopicCommand } from '@aws-sdk/client-sns';
+import { ListSubscriptionsByTopicCommand, type ListSubscriptionsByTopicCommandInput } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { timeBudget } from '../../rule/budget';
@@ -153,7 +153,7 @@ describe('listings', () => {
     {
       name: 'logs:DescribeMetricFilters',
       answer: (pageFor) => {
-        clientMocks().logs.on(DescribeMetricFiltersCommand).callsFake(async (input) => {
+        clientMocks().logs.on(DescribeMetricFiltersCommand).callsFake(async (input: DescribeMetricFiltersCommandInput) => {
           const { items, token } = pageFor(input.nextToken);
           return { metricFilters: items, nextToken: token };
         });
@@ -165,7 +165,7 @@ describe('listings', () => {
     {
       name: 'cloudwatch:DescribeAlarms',
       answer: (pageFor) => {
-        clientMocks().cloudWatch.on(DescribeAlarmsCommand).callsFake(async (input) => {
+        clientMocks().cloudWatch.on(DescribeAlarmsCommand).callsFake(async (input: DescribeAlarmsCommandInput) => {
           const { items, token } = pageFor(input.NextToken);
           return { MetricAlarms: items, NextToken: token };
         });
@@ -177,7 +177,7 @@ describe('listings', () => {
     {
       name: 'sns:ListSubscriptionsByTopic',
       answer: (pageFor) => {
-        clientMocks().sns.on(ListSubscriptionsByTopicCommand).callsFake(async (input) => {
+        clientMocks().sns.on(ListSubscriptionsByTopicCommand).callsFake(async (input: ListSubscriptionsByTopicCommandInput) => {
           const { items, token } = pageFor(input.NextToken);
           // Pending subscriptions only, so that nothing stops the listing early.
           return { Subscriptions: items.map(() => ({ SubscriptionArn: 'PendingConfirmation' })), NextToken: token };
@@ -229,7 +229,7 @@ describe('listings', () => {
         Protocol: 'email',
         Endpoint: `user${n * 100 + i}@example.com`,
       }));
-    clientMocks().sns.on(ListSubscriptionsByTopicCommand).callsFake(async (input) => {
+    clientMocks().sns.on(ListSubscriptionsByTopicCommand).callsFake(async (input: ListSubscriptionsByTopicCommandInput) => {
       const n = Number(input.NextToken ?? '0');
       return { Subscriptions: page(n), NextToken: n < 9 ? String(n + 1) : undefined };
     });

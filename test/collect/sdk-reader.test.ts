@@ -8,14 +8,16 @@ import {
   CloudWatchServiceException,
   DescribeAlarmsCommand,
   DescribeAlarmsForMetricCommand,
+  type DescribeAlarmsCommandInput,
 } from '@aws-sdk/client-cloudwatch';
 import {
   AccessDeniedException as LogsAccessDeniedException,
   DescribeMetricFiltersCommand,
   TestMetricFilterCommand,
   UnrecognizedClientException,
+  type DescribeMetricFiltersCommandInput,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { AuthorizationErrorException, ListSubscriptionsByTopicCommand } from '@aws-sdk/client-sns';
+import { AuthorizationErrorException, ListSubscriptionsByTopicCommand, type ListSubscriptionsByTopicCommandInput } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSServiceException } from '@aws-sdk/client-sts';
 import { AdaptiveRetryStrategy, ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { TEST_METRIC_FILTER_MAX_MESSAGES } from '../../rule/snapshot';
@@ -298,7 +300,7 @@ describe('logs:DescribeMetricFilters', () => {
       t1: { metricFilters: [filter('b'), filter('c')], nextToken: 't2' },
       t2: { metricFilters: [filter('d')] },
     };
-    clientMocks().logs.on(DescribeMetricFiltersCommand, { logGroupName: 'org-trail' }).callsFake(async (input) => {
+    clientMocks().logs.on(DescribeMetricFiltersCommand, { logGroupName: 'org-trail' }).callsFake(async (input: DescribeMetricFiltersCommandInput) => {
       tokens.push(input.nextToken);
       return pages[input.nextToken ?? 'start'];
     });
@@ -646,7 +648,7 @@ describe('cloudwatch:DescribeAlarms (metric-math alarms)', () => {
       t1: { MetricAlarms: [standardAlarm('s2'), { ...standardAlarm('empty-metrics'), Metrics: [] }], NextToken: 't2' },
       t2: { MetricAlarms: [mathAlarm('b'), mathAlarm('c')] },
     };
-    clientMocks().cloudWatch.on(DescribeAlarmsCommand, { AlarmTypes: ['MetricAlarm'] }).callsFake(async (input, getClient) => {
+    clientMocks().cloudWatch.on(DescribeAlarmsCommand, { AlarmTypes: ['MetricAlarm'] }).callsFake(async (input: DescribeAlarmsCommandInput, getClient) => {
       regions.push(await getClient().config.region());
       tokens.push(input.NextToken);
       return pages[input.NextToken ?? 'start'];
@@ -708,7 +710,7 @@ describe('sns:ListSubscriptionsByTopic', () => {
       t1: { Subscriptions: [{ SubscriptionArn: 'PendingConfirmation', Protocol: 'email', Endpoint: 'b@example.com' }], NextToken: 't2' },
       t2: { Subscriptions: [{ SubscriptionArn: `${TOPIC_ARN}:3`, Protocol: 'lambda', Endpoint: 'arn:aws:lambda:fn' }] },
     };
-    clientMocks().sns.on(ListSubscriptionsByTopicCommand, { TopicArn: TOPIC_ARN }).callsFake(async (input, getClient) => {
+    clientMocks().sns.on(ListSubscriptionsByTopicCommand, { TopicArn: TOPIC_ARN }).callsFake(async (input: ListSubscriptionsByTopicCommandInput, getClient) => {
       regions.push(await getClient().config.region());
       tokens.push(input.NextToken);
       return pages[input.NextToken ?? 'start'];

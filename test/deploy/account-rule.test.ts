@@ -15,6 +15,7 @@ import {
   onlyResourceOfType,
   permissionStatements,
   props,
+  stringOf,
   trustStatements,
   type JsonObject,
 } from './cfn-template';
@@ -54,7 +55,7 @@ describe('account-rule.yaml', () => {
       expect(props(rule).Scope).toEqual({ ComplianceResourceTypes: rdk.Parameters.SourceEvents.split(',') });
       expect(t.Parameters.MaximumExecutionFrequency!.Default).toBe(rdk.Parameters.SourcePeriodic);
       expect(t.Parameters.ConfigRuleName!.Default).toBe(rdk.Parameters.RuleName);
-      expect(String(props(rule).Description).length).toBeLessThanOrEqual(256);
+      expect(stringOf(props(rule).Description, 'Description').length).toBeLessThanOrEqual(256);
     });
 
     it('builds InputParameters from the template parameters of the same names, one per rule parameter', () => {
@@ -210,7 +211,7 @@ describe('account-rule.yaml', () => {
     });
 
     it('has a name the document accepts as AutomationAssumeRole', () => {
-      const role = String((props(t.Resources.RemediationRole!).RoleName as JsonObject)['Fn::Sub']).replace('${AWS::Region}', 'ap-southeast-5');
+      const role = stringOf((props(t.Resources.RemediationRole!).RoleName as JsonObject)['Fn::Sub'], 'RoleName').replace('${AWS::Region}', 'ap-southeast-5');
       expect(role.length).toBeLessThanOrEqual(64);
       const arn = `arn:aws:iam::111122223333:role/${role}`;
       expect(arn).toMatch(new RegExp(documentParameterSpecs.AutomationAssumeRole!.allowedPattern!));

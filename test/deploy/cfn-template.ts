@@ -83,6 +83,12 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** `value`, which the template must give as a string (not an intrinsic function or a list). */
+export function stringOf(value: Json | undefined, what: string): string {
+  if (typeof value !== 'string') throw new Error(`${what} is ${JSON.stringify(value) ?? 'missing'}, not a string`);
+  return value;
+}
+
 function sectionOf(doc: JsonObject, key: string, file: string): Record<string, Json> {
   const section = doc[key];
   if (section === undefined) return {};
@@ -239,7 +245,7 @@ export function permissionStatements(template: Template): Statement[] {
   for (const [id, role] of resourcesOfType(template, 'AWS::IAM::Role')) {
     for (const policy of listItems(props(role).Policies)) {
       if (!isObject(policy.value)) throw new Error(`${id}: policy is not a mapping`);
-      const name = String(policy.value.PolicyName);
+      const name = stringOf(policy.value.PolicyName, `${id}: PolicyName`);
       for (const s of statementsOf(policy.value.PolicyDocument ?? null, policy.conditions)) {
         out.push({ role: id, policy: name, conditions: s.conditions, statement: s.statement });
       }

@@ -17,6 +17,7 @@ import {
   onlyResourceOfType,
   permissionStatements,
   props,
+  stringOf,
   trustStatements,
   type JsonObject,
 } from './cfn-template';
@@ -54,7 +55,7 @@ describe('org-central-rule.yaml', () => {
     expect(metadata.MaximumExecutionFrequency).toEqual({ Ref: 'MaximumExecutionFrequency' });
     expect(central.Parameters.MaximumExecutionFrequency!.Default).toBe(rdk.Parameters.SourcePeriodic);
     expect(central.Parameters.OrganizationConfigRuleName!.Default).toBe(rdk.Parameters.RuleName);
-    expect(String(metadata.Description).length).toBeLessThanOrEqual(256);
+    expect(stringOf(metadata.Description, 'Description').length).toBeLessThanOrEqual(256);
     expect(rule.DependsOn).toBe(permissionId);
     expect(props(permission)).toMatchObject({ FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] }, Action: 'lambda:InvokeFunction', Principal: 'config.amazonaws.com' });
   });
@@ -157,7 +158,7 @@ describe('org-trail-read-role.yaml', () => {
     const rule = props(account.Resources.RuleRole!);
     expect((trust!.Condition as JsonObject).ArnLike).toEqual({
       'aws:PrincipalArn': [
-        { 'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role${String(rule.Path)}${roleNamePattern(rule.RoleName)}` },
+        { 'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role${stringOf(rule.Path, 'RuleRole Path')}${roleNamePattern(rule.RoleName)}` },
         { 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/${ExecutionRoleName}' },
       ],
     });

@@ -30,7 +30,7 @@ function remediationPolicyAsTemplate(region: string): Json {
     Statement: remediationPolicy.Statement.map((s) =>
       s.Resource === '*' ? s : { ...s, Resource: { 'Fn::Sub': s.Resource.replace('${AWS::Region}', region) } },
     ),
-  } as unknown as Json;
+  };
 }
 
 describe('who may invoke the functions', () => {

@@ -20,6 +20,7 @@ import {
   props,
   readTemplateText,
   resourcesOfType,
+  stringOf,
   subVariables,
   templateFiles,
   trustStatements,
@@ -98,11 +99,11 @@ function referencedNames(t: Template): { refs: Set<string>; conditions: Set<stri
     if (!fn || !isObject(value)) return;
     const arg = value[fn]!;
     if (fn === 'Ref' && typeof arg === 'string') refs.add(arg);
-    if (fn === 'Fn::Sub') for (const v of subVariables(String(Array.isArray(arg) ? arg[0] : arg))) refs.add(v.split('.')[0]!);
-    if (fn === 'Fn::If' && Array.isArray(arg)) conditions.add(String(arg[0]));
-    if (fn === 'Condition') conditions.add(String(arg));
+    if (fn === 'Fn::Sub') for (const v of subVariables(stringOf(Array.isArray(arg) ? arg[0] : arg, 'Fn::Sub'))) refs.add(v.split('.')[0]!);
+    if (fn === 'Fn::If' && Array.isArray(arg)) conditions.add(stringOf(arg[0], 'Fn::If condition'));
+    if (fn === 'Condition') conditions.add(stringOf(arg, 'Condition'));
   };
-  walk({ Conditions: t.Conditions, Resources: t.Resources as unknown as Json, Outputs: t.Outputs } as Json, visit);
+  walk({ Conditions: t.Conditions, Resources: t.Resources as unknown as Json, Outputs: t.Outputs }, visit);
   for (const r of Object.values(t.Resources)) if (r.Condition) conditions.add(r.Condition);
   for (const o of Object.values(t.Outputs)) if (typeof o.Condition === 'string') conditions.add(o.Condition);
   return { refs, conditions };

@@ -44,6 +44,9 @@ const ERROR_CODE_OF: Record<string, RegExp> = {
 const ACCOUNT = /^\d{12}$/;
 const isObject = (v: JsonValue | undefined): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** A field for a problem message or a comparison: a string as it is, any other value as JSON. */
+const text = (v: JsonValue | undefined): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? 'nothing'));
+
 function strings(value: JsonValue | undefined): string[] {
   if (typeof value === 'string') return [value];
   if (Array.isArray(value)) return value.flatMap(strings);
@@ -59,47 +62,47 @@ function realisticRecord(record: JsonObject): string[] {
     expect(typeof record[field] === 'string', `${field} is not a string`);
   }
   const { eventSource, eventName, errorCode, errorMessage, sourceIPAddress } = record as Record<string, JsonValue | undefined>;
-  expect(typeof eventName === 'string' && /^[A-Z][A-Za-z0-9]+$/.test(eventName), `eventName ${String(eventName)} is not an API name`);
-  const source = SOURCE_OF[String(eventName)];
-  if (source !== undefined) expect(eventSource === source, `${String(eventName)} is logged by ${source}, not ${String(eventSource)}`);
-  const codes = ERROR_CODE_OF[String(eventSource)];
-  if (typeof errorCode === 'string' && codes !== undefined) expect(codes.test(errorCode), `${String(eventSource)} does not answer ${errorCode}`);
+  expect(typeof eventName === 'string' && /^[A-Z][A-Za-z0-9]+$/.test(eventName), `eventName ${text(eventName)} is not an API name`);
+  const source = typeof eventName === 'string' ? SOURCE_OF[eventName] : undefined;
+  if (source !== undefined) expect(eventSource === source, `${text(eventName)} is logged by ${source}, not ${text(eventSource)}`);
+  const codes = typeof eventSource === 'string' ? ERROR_CODE_OF[eventSource] : undefined;
+  if (typeof errorCode === 'string' && codes !== undefined) expect(codes.test(errorCode), `${text(eventSource)} does not answer ${errorCode}`);
   expect((typeof errorCode === 'string') === (typeof errorMessage === 'string') || eventName === 'ConsoleLogin', 'errorMessage without errorCode, or the reverse');
   expect(
     typeof sourceIPAddress === 'string' && (/^\d{1,3}(\.\d{1,3}){3}$/.test(sourceIPAddress) || /^[a-z0-9.-]+\.amazonaws\.com$/.test(sourceIPAddress) || sourceIPAddress === 'AWS Internal'),
-    `sourceIPAddress ${String(sourceIPAddress)} is neither an IP address nor an AWS service`,
+    `sourceIPAddress ${text(sourceIPAddress)} is neither an IP address nor an AWS service`,
   );
 
   const identity = record.userIdentity;
   if (!isObject(identity)) problems.push('userIdentity is not an object');
   else {
     const { type, principalId, arn, accountId, userName, invokedBy, sessionContext } = identity;
-    const account = String(accountId);
+    const account = text(accountId);
     switch (type) {
       case 'IAMUser':
-        expect(typeof principalId === 'string' && /^AIDA[A-Z0-9]+$/.test(principalId), `IAMUser principalId ${String(principalId)}`);
-        expect(ACCOUNT.test(account) && arn === `arn:aws:iam::${account}:user/${String(userName)}`, `IAMUser arn ${String(arn)} does not name user ${String(userName)}`);
+        expect(typeof principalId === 'string' && /^AIDA[A-Z0-9]+$/.test(principalId), `IAMUser principalId ${text(principalId)}`);
+        expect(ACCOUNT.test(account) && arn === `arn:aws:iam::${account}:user/${text(userName)}`, `IAMUser arn ${text(arn)} does not name user ${text(userName)}`);
         break;
       case 'AssumedRole':
-        expect(typeof principalId === 'string' && /^AROA[A-Z0-9]+:.+$/.test(principalId), `AssumedRole principalId ${String(principalId)}`);
-        expect(typeof arn === 'string' && arn.startsWith(`arn:aws:sts::${account}:assumed-role/`), `AssumedRole arn ${String(arn)}`);
+        expect(typeof principalId === 'string' && /^AROA[A-Z0-9]+:.+$/.test(principalId), `AssumedRole principalId ${text(principalId)}`);
+        expect(typeof arn === 'string' && arn.startsWith(`arn:aws:sts::${account}:assumed-role/`), `AssumedRole arn ${text(arn)}`);
         expect(isObject(sessionContext) && isObject(sessionContext.sessionIssuer), 'AssumedRole without sessionContext.sessionIssuer');
         break;
       case 'Root':
-        expect(ACCOUNT.test(account) && principalId === account && arn === `arn:aws:iam::${account}:root`, `Root principalId ${String(principalId)}, arn ${String(arn)}`);
+        expect(ACCOUNT.test(account) && principalId === account && arn === `arn:aws:iam::${account}:root`, `Root principalId ${text(principalId)}, arn ${text(arn)}`);
         break;
       case 'AWSService':
         expect(typeof invokedBy === 'string' && accountId === undefined && principalId === undefined, 'AWSService with an account, or without invokedBy');
-        expect(sourceIPAddress === invokedBy, `AWSService ${String(invokedBy)} calling from ${String(sourceIPAddress)}`);
+        expect(sourceIPAddress === invokedBy, `AWSService ${text(invokedBy)} calling from ${text(sourceIPAddress)}`);
         break;
       default:
-        problems.push(`userIdentity.type ${String(type)}`);
+        problems.push(`userIdentity.type ${text(type)}`);
     }
   }
   const mfa = isObject(record.additionalEventData) ? record.additionalEventData.MFAUsed : undefined;
-  expect(mfa === undefined || mfa === 'Yes' || mfa === 'No', `MFAUsed ${String(mfa)}`);
+  expect(mfa === undefined || mfa === 'Yes' || mfa === 'No', `MFAUsed ${text(mfa)}`);
   const bucket = isObject(record.requestParameters) ? record.requestParameters.bucketName : undefined;
-  expect(bucket === undefined || (typeof bucket === 'string' && /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)), `bucketName ${String(bucket)}`);
+  expect(bucket === undefined || (typeof bucket === 'string' && /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)), `bucketName ${text(bucket)}`);
   expect(!strings(record).some((s) => s.includes('zq-unmatched')), 'an invented filler value');
   return problems;
 }

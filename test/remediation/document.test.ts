@@ -635,7 +635,7 @@ describe('what the runbook creates', () => {
     metricNamespace: 'CISBenchmark',
     metricValue: String(t.metricValue),
     ...(t.defaultValue !== undefined ? { defaultValue: Number(t.defaultValue) } : {}),
-    ...(t.unit !== undefined ? { unit: String(t.unit) } : {}),
+    ...(typeof t.unit === 'string' ? { unit: t.unit } : {}),
     ...(isDict(t.dimensions) ? { dimensions: t.dimensions as Record<string, string> } : {}),
   }));
   const filter: MetricFilter = { filterName: 'f', filterPattern: '{ $.errorCode = * }', logGroupName: 'g', metricTransformations: transformations };
@@ -728,7 +728,7 @@ function runProbe(): { python: string; steps: Record<string, ScriptReport> } | s
 
 const PROBED = runProbe();
 const PY = typeof PROBED === 'string' ? undefined : PROBED;
-const pySkipping = skipWhen(PY ? undefined : `inline Python checks: ${String(PROBED)}`);
+const pySkipping = skipWhen(typeof PROBED === 'string' ? `inline Python checks: ${PROBED}` : undefined);
 const describePy = (title: string, body: () => void): void => pySkipping.describe(pySkipping.title(title), body);
 
 function report(step: string): ScriptReport {
@@ -827,7 +827,7 @@ describePy('DiscoverChain witness records and CIS pattern', () => {
           const value = sub === undefined ? r[top!] : isDict(r[top!]) ? (r[top!] as JsonObject)[sub] : undefined;
           return !typeOk(f.type, value);
         })
-        .map(([field]) => `${String(r.eventName)}: ${field}`),
+        .map(([field]) => `${JSON.stringify(r.eventName)}: ${field}`),
     );
     expect(missing).toEqual([]);
   });
