@@ -80,7 +80,7 @@ function valueMatches(value: Value, actual: string | number): boolean {
     case 'string':
       return matchesStringValue(value.text, String(actual));
     case 'regex':
-      return regexMatches(value.source, String(actual));
+      return regexMatches(value, value.source, String(actual));
     case 'number':
       return numericValue(actual) === value.value;
   }
@@ -129,7 +129,7 @@ export function evaluateExpression(expression: Expression, event: JsonObject): b
 }
 
 function termAppears(term: Term, message: string): boolean {
-  return term.regex ? regexMatches(term.text, message) : message.includes(term.text);
+  return term.regex ? regexMatches(term, term.text, message) : message.includes(term.text);
 }
 
 /**

@@ -33,14 +33,17 @@ export function repetitionsOf(source: string): number {
   return total;
 }
 
-/** Compiled regexes kept for reuse; a filter pattern holds at most two, so a small cache serves a whole run. */
-const CACHE_SIZE = 64;
-const cache = new Map<string, RE2JS>();
+/**
+ * Each parsed regex's compiled form, kept with the AST node it was parsed into (a `%regex%` value or term) and
+ * gone with it: a pattern is compiled once however many records the judge evaluates, and nothing outlives the
+ * parsed pattern.
+ */
+const compiled = new WeakMap<object, RE2JS>();
 
 /** Why RE2 refuses a regex, e.g. "invalid repeat count: `{10000000}`"; undefined when it compiles. */
 export function regexSyntaxProblem(source: string): string | undefined {
   try {
-    filterRegex(source);
+    RE2JS.compile(source);
     return undefined;
   } catch (e) {
     return (e instanceof Error ? e.message : String(e)).replace(/^error parsing regexp: /, '');
@@ -49,22 +52,18 @@ export function regexSyntaxProblem(source: string): string | undefined {
 
 /** The compiled regex of a `%...%` value; throws when RE2 refuses it (the parser reports that first). */
 export function filterRegex(source: string): RE2JS {
-  let re = cache.get(source);
+  return RE2JS.compile(source);
+}
+
+/**
+ * Whether the regex `source` of the AST node `node` matches somewhere in `text` (unanchored unless the regex uses
+ * ^ or $, as AWS documents).
+ */
+export function regexMatches(node: object, source: string, text: string): boolean {
+  let re = compiled.get(node);
   if (!re) {
     re = RE2JS.compile(source);
-    // Evicts the oldest entry: a Map iterates in insertion order.
-    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
-    cache.set(source, re);
+    compiled.set(node, re);
   }
-  return re;
-}
-
-/** Whether the regex matches somewhere in `text` (unanchored unless the regex uses ^ or $, as AWS documents). */
-export function regexMatches(source: string, text: string): boolean {
-  return filterRegex(source).test(text);
-}
-
-/** How many regexes the cache holds, for the test that keeps it bounded. */
-export function cachedRegexCount(): number {
-  return cache.size;
+  return re.test(text);
 }
