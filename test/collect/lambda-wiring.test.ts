@@ -7,28 +7,10 @@ import { ConfigServiceClient, PutEvaluationsCommand } from '@aws-sdk/client-conf
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { HandlerContext, HandlerResult } from '../../rule/handler';
+import { scheduledEvent } from '../support/config-events';
 
 const LAMBDA_ACCOUNT = '111111111111';
 const MEMBER = '222222222222';
-
-function scheduledEvent(accountId: string): Record<string, unknown> {
-  return {
-    version: '1.0',
-    invokingEvent: JSON.stringify({
-      awsAccountId: accountId,
-      notificationCreationTime: '2024-05-13T21:50:00.373Z',
-      messageType: 'ScheduledNotification',
-      recordVersion: '1.0',
-    }),
-    resultToken: 'opaque-result-token',
-    eventLeftScope: false,
-    executionRoleArn: `arn:aws:iam::${accountId}:role/config-role`,
-    configRuleArn: `arn:aws:config:us-east-1:${accountId}:config-rule/config-rule-a1b2c3`,
-    configRuleName: 'unauthorized-api-calls-monitored',
-    configRuleId: 'config-rule-a1b2c3',
-    accountId,
-  };
-}
 
 function context(remainingMs: number): HandlerContext {
   return {

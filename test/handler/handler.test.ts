@@ -12,6 +12,7 @@ import {
 } from '../../rule/handler';
 import { ParameterError } from '../../rule/parameters';
 import { WRITE_RESERVE_MS } from '../../rule/budget';
+import { RESULT_TOKEN, SCHEDULED_AT, scheduledEvent } from '../support/config-events';
 import type { AccountDecision } from '../../rule/decide';
 
 const CENTRAL = '111111111111';
@@ -20,23 +21,6 @@ const MEMBER = '222222222222';
 const BUDGET = expect.objectContaining({ deadline: expect.any(Number) });
 const CONTEXT = { invokedFunctionArn: `arn:aws:lambda:us-east-1:${CENTRAL}:function:RDK-Rule-Function-UnauthorizedApiCalls`, awsRequestId: 'req-1', getRemainingTimeInMillis: () => 120_000 };
 const MEMBER_CREDENTIALS: AwsCredentialIdentity = { accessKeyId: 'ASIAMEMBER', secretAccessKey: 'member-secret', sessionToken: 'member-session' };
-const SCHEDULED_AT = '2024-05-13T21:50:00.373Z';
-const TOKEN = 'opaque-result-token';
-
-function scheduledEvent(accountId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    version: '1.0',
-    invokingEvent: JSON.stringify({ awsAccountId: accountId, notificationCreationTime: SCHEDULED_AT, messageType: 'ScheduledNotification', recordVersion: '1.0' }),
-    resultToken: TOKEN,
-    eventLeftScope: false,
-    executionRoleArn: `arn:aws:iam::${accountId}:role/config-role`,
-    configRuleArn: `arn:aws:config:us-east-1:${accountId}:config-rule/config-rule-a1b2c3`,
-    configRuleName: 'unauthorized-api-calls-monitored',
-    configRuleId: 'config-rule-a1b2c3',
-    accountId,
-    ...overrides,
-  };
-}
 
 const configMock = mockClient(ConfigServiceClient);
 
@@ -82,7 +66,7 @@ describe('handler: single account', () => {
     expect(t.configClient).toHaveBeenCalledWith(undefined);
     expect(puts()).toEqual([
       {
-        ResultToken: TOKEN,
+        ResultToken: RESULT_TOKEN,
         Evaluations: [
           {
             ComplianceResourceType: 'AWS::::Account',
@@ -105,7 +89,7 @@ describe('handler: single account', () => {
       }),
     );
     // The result token is never logged.
-    expect(JSON.stringify(t.info.mock.calls)).not.toContain(TOKEN);
+    expect(JSON.stringify(t.info.mock.calls)).not.toContain(RESULT_TOKEN);
   });
 
   it('change notification of a deleted alarm: the account is evaluated, ordered by capture time', async () => {
