@@ -3,7 +3,7 @@
  * evaluation. Writes to AWS Config only with --publish --result-token. Every standard SDK setting applies
  * (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, ...), since the clients are built with the SDK's defaults.
  */
-import { ConfigServiceClient, type Evaluation } from '@aws-sdk/client-config-service';
+import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { STSClient } from '@aws-sdk/client-sts';
 import { CLI_BUDGET_MS, timeBudget, type TimeBudget } from './budget';
 import { CouldNotRunError } from './cli-errors';
@@ -14,7 +14,7 @@ import { createSdkAwsReader } from './collect/sdk-reader';
 import { describeFailure } from './decide';
 import { evaluateAccount } from './evaluate-account';
 import type { RuleParameters } from './parameters';
-import { putEvaluations } from './publish';
+import { accountEvaluation, putEvaluations } from './publish';
 import type { Fetched } from './snapshot';
 import { escapeUnsafe, printable } from './text';
 
@@ -65,19 +65,15 @@ export async function runEvaluate(options: EvaluateOptions, deps: EvaluateDepend
   if (!reader.ok) throw new CouldNotRunError(`cannot identify the account: ${describeFailure(reader.failure)}: ${reader.failure.message}`);
   const accountId = reader.value.accountId;
   const decision = await evaluateAccount(reader.value, { accountId, region, parameters, budget });
-  const evaluation = {
-    ComplianceResourceType: 'AWS::::Account',
-    ComplianceResourceId: accountId,
-    ComplianceType: decision.complianceType,
-    Annotation: decision.annotation,
-  };
-  if (options.format === 'json') output.stdout(JSON.stringify([evaluation], null, 2) + '\n');
+  const evaluation = accountEvaluation(accountId, decision, new Date());
+  // Printed as the evaluation of the account; the ordering timestamp only matters to what is published.
+  const { OrderingTimestamp: _orderingTimestamp, ...shown } = evaluation;
+  if (options.format === 'json') output.stdout(JSON.stringify([shown], null, 2) + '\n');
   // The region may come from the command line or a profile: escaped like the annotation's names.
   else output.stdout(`${escapeUnsafe(`${accountId}  ${region}  ${decision.complianceType}  ${decision.annotation}`)}\n`);
   if (options.resultToken !== undefined) {
-    const toPublish: Evaluation = { ...evaluation, OrderingTimestamp: new Date() };
     try {
-      await putEvaluations(deps.configClient(region), [toPublish], options.resultToken);
+      await putEvaluations(deps.configClient(region), [evaluation], options.resultToken);
     } catch (e) {
       throw new CouldNotRunError(`could not publish the evaluation: ${(e as Error).message}`);
     }
