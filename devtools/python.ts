@@ -7,32 +7,15 @@
  * used. REMEDIATION_PYTHON names the one interpreter to try instead (a path, or a name looked up on PATH).
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, realpathSync } from 'node:fs';
-import { delimiter, isAbsolute, join } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
+import { isExecutable, onPath } from './executables';
 
 export const PYTHON_VARIABLE = 'REMEDIATION_PYTHON';
 const DEBIAN_PYTHON = '/usr/bin/python3';
 const INSTALL = 'Debian: apt-get install python3-boto3 python3-yaml (.ci/run does)';
 
 export type Python = { command: string; version: string } | { missing: string };
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The first executable `name` on PATH, as a shell would run it. */
-function onPath(name: string, path: string | undefined): string | undefined {
-  return (path ?? '')
-    .split(delimiter)
-    .filter(Boolean)
-    .map((dir) => join(dir, name))
-    .find(isExecutable);
-}
 
 function realpath(file: string): string {
   try {

@@ -6,9 +6,8 @@
  * test is skipped, with the reason in its name (test/support/skip.ts), decided when this module loads.
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { isExecutable, onPath } from '../../devtools/executables';
 import type { LocalAws } from '../../devtools/local-aws/server';
 import { CIS_PATTERNS } from '../../rule/pattern/cis';
 import { skipWhen } from '../support/skip';
@@ -17,19 +16,9 @@ import { EMPTY_HOME, awsCliEnv, explain, run, runRuleCli, sdkEnv, withLocalAws, 
 
 type AwsCli = { path: string; version: string } | { skipped: string };
 
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** /usr/bin/aws first (a known botocore), else the first `aws` on PATH; it must answer --version. */
 function findAwsCli(): AwsCli {
-  const candidates = ['/usr/bin/aws', ...(process.env.PATH ?? '').split(':').filter(Boolean).map((dir) => join(dir, 'aws'))];
-  const path = candidates.find(isExecutable);
+  const path = isExecutable('/usr/bin/aws') ? '/usr/bin/aws' : onPath('aws', process.env.PATH);
   if (path === undefined) return { skipped: 'no AWS CLI: neither /usr/bin/aws nor `aws` on PATH (.ci/run installs Debian awscli)' };
   const probe = spawnSync(path, ['--version'], {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: EMPTY_HOME, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' },
