@@ -79,6 +79,13 @@ class DiscoverCase(ScriptTestCase):
         self.selectors(t)
         return t
 
+    def trail_with_accepted_filter(self, f):
+        """A qualifying trail whose log group holds `f` alone, which AWS's TestMetricFilter accepts on the witnesses."""
+        self.good_trail()
+        self.filters(f)
+        self.accepted(f)
+        return f
+
     def filters(self, *filters):
         self.aws.stub('logs').add_response('describe_metric_filters', {'metricFilters': list(filters)}, {'logGroupName': LOG_GROUP})
 
@@ -303,10 +310,7 @@ class FilterAndAlarmDiscoveryTest(DiscoverCase):
                          '($.sourceIPAddress != "delivery.logs.amazonaws.com") && ($.eventName != "HeadBucket") }')
 
     def test_accepted_filter_and_qualifying_alarm_is_compliant_without_writes(self):
-        f = metric_filter()
-        self.good_trail()
-        self.filters(f)
-        self.accepted(f)
+        f = self.trail_with_accepted_filter(metric_filter())
         self.alarms_for('LogMetrics', 'UnauthorizedAPICalls', alarm())
         self.subscriptions(TOPIC, subscription())
         # No describe_alarms, no write of any kind is stubbed: any such call fails the test.
@@ -317,10 +321,7 @@ class FilterAndAlarmDiscoveryTest(DiscoverCase):
         self.assertEqual((plan['AlarmAction'], plan['AlarmName']), ('keep', 'cis-unauthorized-alarm'))
 
     def test_accepted_filter_without_alarm_creates_the_alarm(self):
-        f = metric_filter()
-        self.good_trail()
-        self.filters(f)
-        self.accepted(f)
+        self.trail_with_accepted_filter(metric_filter())
         self.alarms_for('LogMetrics', 'UnauthorizedAPICalls')
         self.math_alarms()
         self.alarm_named(EVENTS['AlarmName'])
@@ -331,10 +332,7 @@ class FilterAndAlarmDiscoveryTest(DiscoverCase):
         self.assertIs(plan['Compliant'], False)
 
     def test_alarm_with_only_a_pending_subscription_is_reused_with_its_topic(self):
-        f = metric_filter()
-        self.good_trail()
-        self.filters(f)
-        self.accepted(f)
+        self.trail_with_accepted_filter(metric_filter())
         self.alarms_for('LogMetrics', 'UnauthorizedAPICalls', alarm())
         self.subscriptions(TOPIC, subscription(confirmed=False))
         self.math_alarms()
@@ -345,10 +343,7 @@ class FilterAndAlarmDiscoveryTest(DiscoverCase):
                           'TopicArn': TOPIC, 'Compliant': False})
 
     def test_alarm_notifying_the_given_topic_is_reused(self):
-        f = metric_filter()
-        self.good_trail()
-        self.filters(f)
-        self.accepted(f)
+        self.trail_with_accepted_filter(metric_filter())
         self.alarms_for('LogMetrics', 'UnauthorizedAPICalls', alarm())
         self.subscriptions(TOPIC)
         self.math_alarms()
@@ -357,10 +352,7 @@ class FilterAndAlarmDiscoveryTest(DiscoverCase):
 
     def test_alarm_notifying_another_topic_than_the_given_one_is_not_reused(self):
         given = 'arn:aws:sns:%s:%s:given' % (REGION, ACCOUNT)
-        f = metric_filter()
-        self.good_trail()
-        self.filters(f)
-        self.accepted(f)
+        self.trail_with_accepted_filter(metric_filter())
         self.alarms_for('LogMetrics', 'UnauthorizedAPICalls', alarm())
         self.subscriptions(TOPIC)
         self.math_alarms()
@@ -373,10 +365,7 @@ class FilterAndAlarmDiscoveryTest(DiscoverCase):
         for topic in ('arn:aws:sns:%s:%s:central' % (REGION, OTHER_ACCOUNT), 'arn:aws:sns:eu-west-1:%s:alerts' % ACCOUNT):
             with self.subTest(topic):
                 self.setUp()
-                f = metric_filter()
-                self.good_trail()
-                self.filters(f)
-                self.accepted(f)
+                self.trail_with_accepted_filter(metric_filter())
                 self.alarms_for('LogMetrics', 'UnauthorizedAPICalls', alarm(actions=(topic,)))
                 self.subscriptions(topic, subscription(topic=topic, confirmed=False))
                 self.math_alarms()
@@ -384,10 +373,7 @@ class FilterAndAlarmDiscoveryTest(DiscoverCase):
                 self.assertEqual(self.discover()['AlarmAction'], 'create')
 
     def test_alarm_that_does_not_fire_on_one_call_is_not_reused(self):
-        f = metric_filter()
-        self.good_trail()
-        self.filters(f)
-        self.accepted(f)
+        self.trail_with_accepted_filter(metric_filter())
         self.alarms_for('LogMetrics', 'UnauthorizedAPICalls', alarm(Threshold=5.0))
         self.math_alarms()
         self.alarm_named(EVENTS['AlarmName'])
@@ -413,10 +399,7 @@ class FilterAndAlarmDiscoveryTest(DiscoverCase):
         self.assertEqual((plan['AlarmAction'], plan['AlarmName'], plan['Compliant']), ('keep', 'uac-math', True))
 
     def test_subscriptions_are_read_up_to_the_first_page_with_a_confirmed_one(self):
-        f = metric_filter()
-        self.good_trail()
-        self.filters(f)
-        self.accepted(f)
+        self.trail_with_accepted_filter(metric_filter())
         self.alarms_for('LogMetrics', 'UnauthorizedAPICalls', alarm())
         sns = self.aws.stub('sns')
         sns.add_response('list_subscriptions_by_topic', {'Subscriptions': [subscription(confirmed=False)], 'NextToken': 'p2'},
@@ -427,10 +410,7 @@ class FilterAndAlarmDiscoveryTest(DiscoverCase):
         self.assertIs(self.discover()['Compliant'], True)
 
     def test_alarm_with_actions_disabled_does_not_qualify(self):
-        f = metric_filter()
-        self.good_trail()
-        self.filters(f)
-        self.accepted(f)
+        self.trail_with_accepted_filter(metric_filter())
         self.alarms_for('LogMetrics', 'UnauthorizedAPICalls', alarm(ActionsEnabled=False))
         self.math_alarms()
         self.alarm_named(EVENTS['AlarmName'])
@@ -454,10 +434,7 @@ class FilterAndAlarmDiscoveryTest(DiscoverCase):
         self.assertEqual((plan['AlarmAction'], plan['AlarmName'], plan['Compliant']), ('keep', 'uac-math', True))
 
     def test_alarm_whose_topic_was_deleted_does_not_qualify(self):
-        f = metric_filter()
-        self.good_trail()
-        self.filters(f)
-        self.accepted(f)
+        self.trail_with_accepted_filter(metric_filter())
         self.alarms_for('LogMetrics', 'UnauthorizedAPICalls', alarm())
         self.aws.stub('sns').add_client_error('list_subscriptions_by_topic', service_error_code='NotFound',
                                               service_message='Topic does not exist', http_status_code=404)
@@ -467,10 +444,7 @@ class FilterAndAlarmDiscoveryTest(DiscoverCase):
 
     def test_alarm_topic_in_another_region_is_read_there(self):
         topic = 'arn:aws:sns:eu-west-1:%s:alerts' % ACCOUNT
-        f = metric_filter()
-        self.good_trail()
-        self.filters(f)
-        self.accepted(f)
+        self.trail_with_accepted_filter(metric_filter())
         self.alarms_for('LogMetrics', 'UnauthorizedAPICalls', alarm(actions=('arn:aws:automate:us-east-1:ec2:stop', topic)))
         self.subscriptions(topic, subscription(topic=topic))
         self.assertIs(self.discover()['Compliant'], True)
