@@ -87,7 +87,10 @@ function isHandlerOptions(handler: SharedClientConfig['requestHandler']): handle
   return typeof handler === 'object' && handler !== null && !('handle' in handler);
 }
 
-/** Drops the keys whose value is undefined, so that an override left undefined does not erase a default. */
-function compact<T extends object>(value: T): T {
+/**
+ * Drops the keys whose value is undefined: an override left undefined must not erase a default, and a field AWS
+ * omitted is absent, not present-but-undefined.
+ */
+export function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

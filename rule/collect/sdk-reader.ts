@@ -51,7 +51,7 @@ import type {
   TrailStatus,
 } from '../snapshot';
 import { TEST_METRIC_FILTER_MAX_MESSAGES } from '../snapshot';
-import { awsClientConfig, type ReaderCredentials, type SharedClientConfig } from './client-config';
+import { awsClientConfig, compact, type ReaderCredentials, type SharedClientConfig } from './client-config';
 import { MAX_PAGES, READER_FAILURE, type AwsReader } from './reader';
 
 export type { ReaderCredentials, SharedClientConfig } from './client-config';
@@ -539,11 +539,6 @@ function incomplete(action: string, resource: string, message: string): { ok: fa
 
 function mapFetched<T, U>(fetched: Fetched<T>, map: (value: T) => U): Fetched<U> {
   return fetched.ok ? ok(map(fetched.value)) : fetched;
-}
-
-/** Drops the keys whose value is undefined, so that fields AWS omitted are absent, not present-but-undefined. */
-function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
 function toTrail(trail: SdkTrail, calledRegion: string): Trail {
