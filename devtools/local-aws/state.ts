@@ -18,6 +18,8 @@ import type {
 } from '../../rule/snapshot';
 
 export interface World {
+  /** What a sample world (examples/accounts) is and where it comes from; for people, never served. */
+  description?: string;
   organization?: { managementAccountId: string; memberAccountIds: string[] };
   accounts: AccountState[];
   /** Failures the emulator injects (the in-memory FakeAwsReader takes its own options instead). */
