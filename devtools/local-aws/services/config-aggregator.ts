@@ -1,0 +1,169 @@
+/**
+ * AWS Config's aggregator reads (JSON 1.1, `StarlingDoveService.<Op>`, the config service's own endpoint):
+ * DescribeAggregateComplianceByConfigRules and GetAggregateComplianceDetailsByConfigRule, served from the aggregators
+ * of `world.configurationAggregators`. An aggregator holds its results directly (`results`) and also shows what the
+ * rule wrote through PutEvaluations (`world.evaluations`, TestMode excluded) for the result tokens it maps to a rule
+ * name, the latest per rule, account, region and resource, as AWS Config keeps the latest evaluation.
+ *
+ * Summary compliance follows AWS's Compliance data type: COMPLIANT, NON_COMPLIANT or INSUFFICIENT_DATA only ("AWS
+ * Config does not support the NOT_APPLICABLE value for the Compliance data type", API Reference, Compliance), so a
+ * rule whose results are all NOT_APPLICABLE is INSUFFICIENT_DATA there; the details keep NOT_APPLICABLE.
+ */
+import { ServiceError, compact, paginate, validationMessage, type CallContext, type Params, type ServiceDefinition } from '../common';
+import type { World } from '../state';
+
+export interface ConfigurationAggregatorState {
+  name: string;
+  /** The account and region that hold the aggregator (where it is called). */
+  accountId: string;
+  region: string;
+  results?: AggregatedResultState[];
+  /** PutEvaluations result tokens whose evaluations the aggregator shows, and the rule each belongs to. */
+  ruleOfResultToken?: Record<string, string>;
+}
+
+export interface AggregatedResultState {
+  configRuleName: string;
+  accountId: string;
+  awsRegion: string;
+  complianceType: 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE';
+  annotation?: string;
+  /** ISO 8601. */
+  resultRecordedTime: string;
+  /** Default AWS::::Account and the account id, the resource this project's rules evaluate. */
+  resourceType?: string;
+  resourceId?: string;
+}
+
+/** The emulator's state with the aggregators (state.ts's World gains `configurationAggregators`). */
+export type WorldWithAggregators = World & { configurationAggregators?: ConfigurationAggregatorState[] };
+
+/** The models' Limit ranges: 0-1000 for the summary, 0-100 for the details (0 means the default, the maximum). */
+const SUMMARY_LIMIT = 1000;
+const DETAILS_LIMIT = 100;
+
+const validationError = (member: string, constraint: string, missing: boolean) => new ServiceError('ValidationException', validationMessage(member, constraint, missing));
+
+function aggregatorOf(params: Params, context: CallContext): ConfigurationAggregatorState {
+  const name = params.requiredStr('ConfigurationAggregatorName');
+  const found = ((context.world as WorldWithAggregators).configurationAggregators ?? []).find(
+    (a) => a.name === name && a.accountId === context.caller.accountId && a.region === context.region,
+  );
+  if (!found) {
+    throw new ServiceError('NoSuchConfigurationAggregatorException', 'The configuration aggregator does not exist. Check the configuration aggregator name and try again.');
+  }
+  return found;
+}
+
+/** Everything the aggregator holds: its own results, then the latest recorded evaluation per rule, account, region and resource. */
+export function aggregatedResults(world: World, aggregator: ConfigurationAggregatorState): AggregatedResultState[] {
+  const latest = new Map<string, AggregatedResultState>();
+  const keep = (r: AggregatedResultState) => {
+    const key = [r.configRuleName, r.accountId, r.awsRegion, r.resourceType ?? 'AWS::::Account', r.resourceId ?? r.accountId].join('\u0000');
+    const held = latest.get(key);
+    if (!held || held.resultRecordedTime <= r.resultRecordedTime) latest.set(key, r);
+  };
+  (aggregator.results ?? []).forEach(keep);
+  for (const e of world.evaluations ?? []) {
+    const rule = aggregator.ruleOfResultToken?.[e.resultToken];
+    if (rule === undefined || e.testMode) continue;
+    keep(
+      compact({
+        configRuleName: rule,
+        accountId: e.accountId,
+        awsRegion: e.region,
+        complianceType: e.complianceType as AggregatedResultState['complianceType'],
+        annotation: e.annotation,
+        resultRecordedTime: e.orderingTimestamp,
+        resourceType: e.complianceResourceType,
+        resourceId: e.complianceResourceId,
+      }),
+    );
+  }
+  return [...latest.values()];
+}
+
+function pageSize(params: Params, max: number, context: CallContext): number {
+  const limit = params.int('Limit', 0, max) ?? 0;
+  return Math.min(limit === 0 ? max : limit, context.pageSize);
+}
+
+const invalidToken = () => new ServiceError('InvalidNextTokenException', 'The specified next token is invalid. Specify the nextToken string that was returned in the previous response to get the next page of results.');
+
+export const configAggregator: ServiceDefinition = {
+  iamPrefix: 'config',
+  validationError,
+  operations: {
+    DescribeAggregateComplianceByConfigRules: {
+      pageToken: 'NextToken',
+      handle(params: Params, context: CallContext) {
+        const aggregator = aggregatorOf(params, context);
+        const filters = params.struct('Filters');
+        const byRule = new Map<string, { ConfigRuleName: string; AccountId: string; AwsRegion: string; types: Set<string> }>();
+        for (const r of aggregatedResults(context.world, aggregator)) {
+          const key = [r.configRuleName, r.accountId, r.awsRegion].join('\u0000');
+          const entry = byRule.get(key) ?? { ConfigRuleName: r.configRuleName, AccountId: r.accountId, AwsRegion: r.awsRegion, types: new Set<string>() };
+          entry.types.add(r.complianceType);
+          byRule.set(key, entry);
+        }
+        const entries = [...byRule.values()]
+          .map(({ types, ...rest }) => ({
+            ...rest,
+            ComplianceType: types.has('NON_COMPLIANT') ? 'NON_COMPLIANT' : types.has('COMPLIANT') ? 'COMPLIANT' : 'INSUFFICIENT_DATA',
+          }))
+          .filter(
+            (e) =>
+              (filters?.str('ConfigRuleName') ?? e.ConfigRuleName) === e.ConfigRuleName &&
+              (filters?.str('AccountId') ?? e.AccountId) === e.AccountId &&
+              (filters?.str('AwsRegion') ?? e.AwsRegion) === e.AwsRegion &&
+              (filters?.str('ComplianceType') ?? e.ComplianceType) === e.ComplianceType,
+          )
+          .sort((a, b) => a.ConfigRuleName.localeCompare(b.ConfigRuleName) || a.AccountId.localeCompare(b.AccountId) || a.AwsRegion.localeCompare(b.AwsRegion));
+        const { page, nextToken } = paginate(entries, params.str('NextToken'), pageSize(params, SUMMARY_LIMIT, context), `summary/${aggregator.name}`, invalidToken);
+        return compact({
+          AggregateComplianceByConfigRules: page.map(({ ComplianceType, ...e }) => ({
+            ...e,
+            Compliance: compact({
+              ComplianceType,
+              ComplianceContributorCount: ComplianceType === 'NON_COMPLIANT' ? { CappedCount: 1, CapExceeded: false } : undefined,
+            }),
+          })),
+          NextToken: nextToken,
+        });
+      },
+    },
+    GetAggregateComplianceDetailsByConfigRule: {
+      pageToken: 'NextToken',
+      handle(params: Params, context: CallContext) {
+        const aggregator = aggregatorOf(params, context);
+        const rule = params.requiredStr('ConfigRuleName');
+        const accountId = params.requiredStr('AccountId');
+        const awsRegion = params.requiredStr('AwsRegion');
+        const complianceType = params.str('ComplianceType');
+        const results = aggregatedResults(context.world, aggregator)
+          .filter((r) => r.configRuleName === rule && r.accountId === accountId && r.awsRegion === awsRegion && (complianceType ?? r.complianceType) === r.complianceType)
+          .sort((a, b) => (a.resourceId ?? a.accountId).localeCompare(b.resourceId ?? b.accountId));
+        const scope = `details/${aggregator.name}/${rule}/${accountId}/${awsRegion}`;
+        const { page, nextToken } = paginate(results, params.str('NextToken'), pageSize(params, DETAILS_LIMIT, context), scope, invalidToken);
+        const seconds = (iso: string) => new Date(iso).getTime() / 1000;
+        return compact({
+          AggregateEvaluationResults: page.map((r) =>
+            compact({
+              EvaluationResultIdentifier: {
+                EvaluationResultQualifier: { ConfigRuleName: r.configRuleName, ResourceType: r.resourceType ?? 'AWS::::Account', ResourceId: r.resourceId ?? r.accountId },
+                OrderingTimestamp: seconds(r.resultRecordedTime),
+              },
+              ComplianceType: r.complianceType,
+              ResultRecordedTime: seconds(r.resultRecordedTime),
+              ConfigRuleInvokedTime: seconds(r.resultRecordedTime),
+              Annotation: r.annotation,
+              AccountId: r.accountId,
+              AwsRegion: r.awsRegion,
+            }),
+          ),
+          NextToken: nextToken,
+        });
+      },
+    },
+  },
+};
