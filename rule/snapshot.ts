@@ -1,10 +1,6 @@
 /**
- * What the collectors read from AWS for one account in one region: the input of the compliance decision.
- *
- * Every read is a `Fetched` value, so a call that failed (AccessDenied, a region disabled by an SCP, an
- * unreachable account) is part of the snapshot and the decision can say which action on which resource failed.
- * Links that the collectors did not need to read (because an earlier link of that trail was already broken) are
- * absent (undefined).
+ * What the rule reads from AWS: the shapes of the answers, the reads the decision can ask for (ReadRequest), and the
+ * snapshot of what was read for one account (by read), which is the input of the compliance decision.
  */
 import type { JsonObject } from './pattern/evaluate';
 
@@ -127,51 +123,89 @@ export interface Subscription {
   endpoint: string;
 }
 
-export interface TopicSnapshot {
-  topicArn: string;
-  subscriptions: Fetched<Subscription[]>;
-}
-
-export interface AlarmSnapshot {
-  alarm: MetricAlarm;
-  /** The SNS topics among the alarm's actions, with their subscriptions (read only for alarms that would fire). */
-  topics?: TopicSnapshot[];
-}
-
 /** Most messages logs:TestMetricFilter takes in one call. */
 export const TEST_METRIC_FILTER_MAX_MESSAGES = 50;
 
-/** AWS's own engine (logs:TestMetricFilter) run on the judge's witness records. */
-export interface AwsPatternTest {
-  records: JsonObject[];
-  /** Whether AWS matched each record, in order. */
-  matches: boolean[];
+/**
+ * One read the decision can ask for, by the AwsReader method that performs it and its arguments. `via` names the
+ * role (sts:AssumeRole, by ARN) whose credentials make the read, for the chain of an organization trail owned by
+ * another account; absent, the evaluated account's own credentials make it.
+ */
+export type ReadRequest =
+  | { read: 'describeTrails'; region: string }
+  | { read: 'assumeRole'; roleArn: string }
+  | { read: 'getTrailStatus'; via?: string; trail: Trail }
+  | { read: 'getEventSelectors'; via?: string; trail: Trail }
+  | { read: 'describeMetricFilters'; via?: string; logGroupName: string; region: string }
+  /** `records` are the judge's witness records; the answer says whether AWS's engine matches each, in order. */
+  | { read: 'testMetricFilter'; via?: string; filterPattern: string; records: JsonObject[]; region: string }
+  | { read: 'describeAlarmsForMetric'; via?: string; namespace: string; metricName: string; region: string }
+  | { read: 'describeMetricMathAlarms'; via?: string; region: string }
+  | { read: 'listSubscriptionsByTopic'; via?: string; topicArn: string };
+
+/** What each read gives. */
+export interface ReadResults {
+  describeTrails: Trail[];
+  assumeRole: { roleArn: string };
+  getTrailStatus: TrailStatus;
+  getEventSelectors: EventSelectors;
+  describeMetricFilters: MetricFilter[];
+  testMetricFilter: boolean[];
+  describeAlarmsForMetric: MetricAlarm[];
+  describeMetricMathAlarms: MetricAlarm[];
+  listSubscriptionsByTopic: Subscription[];
 }
 
-export interface FilterSnapshot {
-  filter: MetricFilter;
-  awsTest?: Fetched<AwsPatternTest>;
-  /** Standard alarms on the filter's metric (DescribeAlarmsForMetric). */
-  alarms?: Fetched<AlarmSnapshot[]>;
-  /** Metric-math alarms that reference the metric (DescribeAlarms), read only when no standard alarm qualifies. */
-  mathAlarms?: Fetched<AlarmSnapshot[]>;
+export type ReadResult<R extends ReadRequest> = Fetched<ReadResults[R['read']]>;
+
+/** A read by its arguments: two requests with one key are one call. A trail is named by its ARN. */
+export function readKey(request: ReadRequest): string {
+  const args: unknown[] = (() => {
+    switch (request.read) {
+      case 'describeTrails':
+        return [request.region];
+      case 'assumeRole':
+        return [request.roleArn];
+      case 'getTrailStatus':
+      case 'getEventSelectors':
+        return [request.via, request.trail.arn];
+      case 'describeMetricFilters':
+        return [request.via, request.logGroupName, request.region];
+      case 'testMetricFilter':
+        return [request.via, request.filterPattern, request.records, request.region];
+      case 'describeAlarmsForMetric':
+        return [request.via, request.namespace, request.metricName, request.region];
+      case 'describeMetricMathAlarms':
+        return [request.via, request.region];
+      case 'listSubscriptionsByTopic':
+        return [request.via, request.topicArn];
+    }
+  })();
+  return JSON.stringify([request.read, ...args]);
 }
 
-export interface TrailSnapshot {
-  trail: Trail;
-  /**
-   * For an organization trail owned by another account: whether the org-trail read role in the owner account
-   * could be assumed. `not-configured` when the rule has no role to assume there.
-   */
-  ownerAccess?: 'not-configured' | Fetched<{ roleArn: string }>;
-  status?: Fetched<TrailStatus>;
-  selectors?: Fetched<EventSelectors>;
-  metricFilters?: Fetched<FilterSnapshot[]>;
-}
-
+/**
+ * What the collectors read for one account in one region, by read (readKey): the input of the compliance decision.
+ * Every read is a `Fetched` value, so a call that failed (AccessDenied, a region disabled by an SCP, an unreachable
+ * account) is part of the snapshot and the decision can say which action on which resource failed. What the
+ * decision did not need is absent.
+ */
 export interface AccountSnapshot {
   accountId: string;
   /** The region the rule evaluates. */
   region: string;
-  trails: Fetched<TrailSnapshot[]>;
+  reads: Record<string, Fetched<unknown>>;
+}
+
+/** The answer to `request` in `snapshot`, if it was read. */
+export function readIn<R extends ReadRequest>(snapshot: AccountSnapshot, request: R): ReadResult<R> | undefined {
+  // Object.hasOwn: keys are JSON arrays, never prototype members, but a lookup must not reach the prototype anyway.
+  const key = readKey(request);
+  // The cast holds because the only writer (recordRead) files each answer under its own request's key.
+  return Object.hasOwn(snapshot.reads, key) ? (snapshot.reads[key] as ReadResult<R>) : undefined;
+}
+
+/** Files the answer to `request` in `snapshot`. */
+export function recordRead<R extends ReadRequest>(snapshot: AccountSnapshot, request: R, result: ReadResult<R>): void {
+  snapshot.reads[readKey(request)] = result;
 }

@@ -5,7 +5,6 @@
 import { decide, MAX_ANNOTATION_LENGTH, type ComplianceType } from '../../rule/decide';
 import { DEFAULT_PARAMETERS, type RuleParameters } from '../../rule/parameters';
 import { CIS_PATTERNS } from '../../rule/pattern/cis';
-import type { AccountSnapshot } from '../../rule/snapshot';
 import {
   ACCOUNT,
   accountSnapshot,
@@ -18,11 +17,13 @@ import {
   metricAlarm,
   metricFilter,
   ok,
+  toSnapshot,
   trailSnapshot,
+  type NestedAccountSnapshot,
   value,
 } from '../support/snapshots';
 
-type Case = [name: string, change: (s: AccountSnapshot) => void, expected: ComplianceType, annotation: RegExp, parameters?: Partial<RuleParameters>];
+type Case = [name: string, change: (s: NestedAccountSnapshot) => void, expected: ComplianceType, annotation: RegExp, parameters?: Partial<RuleParameters>];
 
 const MGMT_ACCOUNT = '999988887777';
 
@@ -354,7 +355,7 @@ describe('decide', () => {
   it.each(cases.map((c) => [c[0], c] as const))('%s', (_name, [, change, expected, annotation, parameters]) => {
     const snapshot = accountSnapshot();
     change(snapshot);
-    const decision = decide(snapshot, { ...DEFAULT_PARAMETERS, ...parameters });
+    const decision = decide(toSnapshot(snapshot), { ...DEFAULT_PARAMETERS, ...parameters });
     expect(decision.annotation).toMatch(annotation);
     expect(decision.complianceType).toBe(expected);
     expect(decision.annotation.length).toBeLessThanOrEqual(MAX_ANNOTATION_LENGTH);
@@ -365,8 +366,8 @@ describe('decide', () => {
     value(a.status).isLogging = false;
     const b = trailSnapshot('beta');
     value(b.status).isLogging = false;
-    const one = decide(accountSnapshot(a, b), DEFAULT_PARAMETERS);
-    const two = decide(accountSnapshot(b, a), DEFAULT_PARAMETERS);
+    const one = decide(toSnapshot(accountSnapshot(a, b)), DEFAULT_PARAMETERS);
+    const two = decide(toSnapshot(accountSnapshot(b, a)), DEFAULT_PARAMETERS);
     expect(one).toEqual(two);
     expect(one.annotation).toMatch(/^Trail alpha/);
   });
@@ -374,7 +375,7 @@ describe('decide', () => {
   it('cuts an over-long annotation to 256 characters', () => {
     const snapshot = accountSnapshot(trailSnapshot('t'.repeat(200)));
     value(firstTrail(snapshot).status).isLogging = false;
-    const { annotation } = decide(snapshot, DEFAULT_PARAMETERS);
+    const { annotation } = decide(toSnapshot(snapshot), DEFAULT_PARAMETERS);
     expect(annotation).toHaveLength(MAX_ANNOTATION_LENGTH);
     expect(annotation.endsWith('…')).toBe(true);
   });

@@ -1,6 +1,7 @@
 /**
- * Builders of account snapshots for decision tests: a compliant snapshot, and accessors to break one link of it.
- * Snapshots are plain data, so the decision is tested without any mock.
+ * Builders of account snapshots for decision tests: a compliant account as nested plain data (trail -> status,
+ * selectors, filters -> AWS test, alarms -> topics), accessors to break one link of it, and `toSnapshot`, which files
+ * it as the reads the decision asks for. So the decision is tested without any mock.
  */
 import { witnessRecords } from '../../rule/chain';
 import { CIS_PATTERNS } from '../../rule/pattern/cis';
@@ -8,17 +9,58 @@ import { matchesLogEvent } from '../../rule/pattern/evaluate';
 import { judgePattern } from '../../rule/pattern/judge';
 import { parseFilterPattern } from '../../rule/pattern/parser';
 import { cisAlarm, cisFilter } from './world';
-import type {
-  AccountSnapshot,
-  AlarmSnapshot,
-  AwsPatternTest,
-  CallFailure,
-  Fetched,
-  FilterSnapshot,
-  MetricAlarm,
-  MetricFilter,
-  TrailSnapshot,
+import { parseLogGroupArn } from '../../rule/arn';
+import {
+  recordRead,
+  type AccountSnapshot,
+  type CallFailure,
+  type EventSelectors,
+  type Fetched,
+  type MetricAlarm,
+  type MetricFilter,
+  type Subscription,
+  type Trail,
+  type TrailStatus,
 } from '../../rule/snapshot';
+import type { JsonObject } from '../../rule/pattern/evaluate';
+
+export interface TopicSnapshot {
+  topicArn: string;
+  subscriptions: Fetched<Subscription[]>;
+}
+
+export interface AlarmSnapshot {
+  alarm: MetricAlarm;
+  topics?: TopicSnapshot[];
+}
+
+export interface AwsPatternTest {
+  records: JsonObject[];
+  matches: boolean[];
+}
+
+export interface FilterSnapshot {
+  filter: MetricFilter;
+  awsTest?: Fetched<AwsPatternTest>;
+  alarms?: Fetched<AlarmSnapshot[]>;
+  /** Metric-math alarms of the log group's region that use the filter's metric. */
+  mathAlarms?: Fetched<AlarmSnapshot[]>;
+}
+
+export interface TrailSnapshot {
+  trail: Trail;
+  /** For a trail owned by another account: the org-trail read role assumed there. */
+  ownerAccess?: Fetched<{ roleArn: string }>;
+  status?: Fetched<TrailStatus>;
+  selectors?: Fetched<EventSelectors>;
+  metricFilters?: Fetched<FilterSnapshot[]>;
+}
+
+export interface NestedAccountSnapshot {
+  accountId: string;
+  region: string;
+  trails: Fetched<TrailSnapshot[]>;
+}
 
 export const ACCOUNT = '111122223333';
 export const REGION = 'us-east-1';
@@ -86,7 +128,7 @@ export function trailSnapshot(name = 'main', overrides: Partial<TrailSnapshot['t
   };
 }
 
-export function accountSnapshot(...trails: TrailSnapshot[]): AccountSnapshot {
+export function accountSnapshot(...trails: TrailSnapshot[]): NestedAccountSnapshot {
   return { accountId: ACCOUNT, region: REGION, trails: ok(trails.length > 0 ? trails : [trailSnapshot()]) };
 }
 
@@ -97,12 +139,59 @@ export function value<T>(fetched: Fetched<T> | undefined): T {
 }
 
 /** The first trail, filter and alarm of a snapshot, for breaking one link. */
-export function firstTrail(s: AccountSnapshot): TrailSnapshot {
+export function firstTrail(s: NestedAccountSnapshot): TrailSnapshot {
   return value(s.trails)[0]!;
 }
-export function firstFilter(s: AccountSnapshot): FilterSnapshot {
+export function firstFilter(s: NestedAccountSnapshot): FilterSnapshot {
   return value(firstTrail(s).metricFilters)[0]!;
 }
-export function firstAlarm(s: AccountSnapshot): AlarmSnapshot {
+export function firstAlarm(s: NestedAccountSnapshot): AlarmSnapshot {
   return value(firstFilter(s).alarms)[0]!;
+}
+
+const mapFetched = <T, U>(f: Fetched<T>, map: (value: T) => U): Fetched<U> => (f.ok ? { ok: true, value: map(f.value) } : f);
+
+/**
+ * The nested snapshot as the reads it stands for. Math alarms of a region are those every filter lists; a region
+ * where no filter lists any has none. What the nested snapshot leaves out is not read.
+ */
+export function toSnapshot(nested: NestedAccountSnapshot): AccountSnapshot {
+  const snapshot: AccountSnapshot = { accountId: nested.accountId, region: nested.region, reads: {} };
+  recordRead(snapshot, { read: 'describeTrails', region: nested.region }, mapFetched(nested.trails, (ts) => ts.map((t) => t.trail)));
+  for (const t of nested.trails.ok ? nested.trails.value : []) {
+    const { trail } = t;
+    const via: { via?: string } = {};
+    if (t.ownerAccess) {
+      const roleArn = t.ownerAccess.ok ? t.ownerAccess.value.roleArn : t.ownerAccess.failure.resource;
+      recordRead(snapshot, { read: 'assumeRole', roleArn }, t.ownerAccess);
+      via.via = roleArn;
+    }
+    if (t.status) recordRead(snapshot, { read: 'getTrailStatus', ...via, trail }, t.status);
+    if (t.selectors) recordRead(snapshot, { read: 'getEventSelectors', ...via, trail }, t.selectors);
+    const logGroup = parseLogGroupArn(trail.cloudWatchLogsLogGroupArn ?? '');
+    if (!logGroup || !t.metricFilters) continue;
+    const { region } = logGroup;
+    recordRead(snapshot, { read: 'describeMetricFilters', ...via, logGroupName: logGroup.name, region }, mapFetched(t.metricFilters, (fs) => fs.map((f) => f.filter)));
+    const math: MetricAlarm[] = [];
+    let mathFailure: Fetched<MetricAlarm[]> | undefined;
+    for (const f of t.metricFilters.ok ? t.metricFilters.value : []) {
+      if (f.awsTest) {
+        // A failed test was asked with the witness records the decision sends.
+        const records = f.awsTest.ok ? f.awsTest.value.records : witnessRecords(judgePattern(f.filter.filterPattern));
+        recordRead(snapshot, { read: 'testMetricFilter', ...via, filterPattern: f.filter.filterPattern, records, region }, mapFetched(f.awsTest, (a) => a.matches));
+      }
+      const m = f.filter.metricTransformations[0];
+      const alarms = [...(f.alarms?.ok ? f.alarms.value : []), ...(f.mathAlarms?.ok ? f.mathAlarms.value : [])];
+      if (m && f.alarms) {
+        recordRead(snapshot, { read: 'describeAlarmsForMetric', ...via, namespace: m.metricNamespace, metricName: m.metricName, region }, mapFetched(f.alarms, (as) => as.map((a) => a.alarm)));
+      }
+      if (f.mathAlarms?.ok) math.push(...f.mathAlarms.value.map((a) => a.alarm));
+      else if (f.mathAlarms) mathFailure = f.mathAlarms;
+      for (const topic of alarms.flatMap((a) => a.topics ?? [])) {
+        recordRead(snapshot, { read: 'listSubscriptionsByTopic', ...via, topicArn: topic.topicArn }, topic.subscriptions);
+      }
+    }
+    recordRead(snapshot, { read: 'describeMetricMathAlarms', ...via, region }, mathFailure ?? { ok: true, value: math });
+  }
+  return snapshot;
 }
