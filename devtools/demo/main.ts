@@ -1,14 +1,17 @@
 /**
  * `npm start`: the rule's main job on an embedded default. Serves each bundled sample account (examples/accounts)
- * from the local AWS, runs the real Lambda bundle (dist/index.js) on a Config-like scheduled event for it, and,
- * where Python 3 with boto3 and PyYAML is found (devtools/python.ts: python3 on PATH, then /usr/bin/python3), runs
- * the remediation document on the broken accounts and evaluates them again. It says each step as it finishes (the
- * whole run takes seconds), then prints a table by account id. No AWS credentials and no network: everything talks
- * to 127.0.0.1.
+ * from the local AWS and runs the real Lambda bundle (dist/index.js) on a Config-like scheduled event for each of
+ * the fifteen CIS monitoring controls (rule parameter `Control`, as the fifteen Config rules send it), then prints a
+ * matrix of accounts by controls and the annotations of the cells that fail. Where Python 3 with boto3 and PyYAML is
+ * found (devtools/python.ts: python3 on PATH, then /usr/bin/python3), it runs the remediation document on the
+ * accounts whose unauthorized-api-calls control fails and evaluates that control again. It says each account as it
+ * finishes (the whole run takes seconds). No AWS credentials and no network: everything talks to 127.0.0.1.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { CONTROLS } from '../../rule/controls/catalogue';
+import { DEFAULT_CONTROL, NEWEST_CIS_VERSION, type Control } from '../../rule/controls/control';
 import { startLocalAws, type LocalAws } from '../local-aws/server';
 import type { World } from '../local-aws/state';
 import { findPython } from '../python';
@@ -29,10 +32,17 @@ interface Evaluation {
 interface Row {
   sample: string;
   accountId: string;
-  before: Evaluation;
+  /** One evaluation per control, in CONTROLS order. */
+  cells: Evaluation[];
+  /** The remediation of the unauthorized-api-calls control, and that control's evaluation after it. */
   remediation?: string;
   after?: Evaluation;
 }
+
+/** The control the remediation document serves, and its column in the matrix. */
+const REMEDIATED = CONTROLS.findIndex((c) => c.id === DEFAULT_CONTROL);
+/** Annotations in the details are cut to this many characters (whole ones are at most 256). */
+const CLIP = 150;
 
 function paint(text: string, code: number): string {
   return colour ? `\u001b[${code}m${text}\u001b[0m` : text;
@@ -74,9 +84,12 @@ function run(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ co
   });
 }
 
-/** Runs the Lambda bundle's handler once, as AWS Config would on its periodic trigger. */
-async function invokeRule(local: LocalAws, accountId: string): Promise<Evaluation> {
-  const event = {
+/**
+ * Runs the Lambda bundle's handler once per control in one process, as AWS Config would on the periodic trigger of
+ * each control's rule; returns what each invocation evaluated, in the order of `controls`.
+ */
+async function invokeRule(local: LocalAws, accountId: string, controls: readonly Control[]): Promise<Evaluation[]> {
+  const events = controls.map((control) => ({
     version: '1.0',
     invokingEvent: JSON.stringify({
       awsAccountId: accountId,
@@ -84,27 +97,33 @@ async function invokeRule(local: LocalAws, accountId: string): Promise<Evaluatio
       messageType: 'ScheduledNotification',
       recordVersion: '1.0',
     }),
-    ruleParameters: '{}',
-    resultToken: `local-demo-${accountId}`,
+    ruleParameters: JSON.stringify({ Control: control.id }),
+    resultToken: `local-demo-${accountId}-${control.id}`,
     eventLeftScope: false,
     executionRoleArn: `arn:aws:iam::${accountId}:role/config-role`,
-    configRuleArn: `arn:aws:config:${REGION}:${accountId}:config-rule/config-rule-demo`,
-    configRuleName: 'unauthorized-api-calls-monitored',
-    configRuleId: 'config-rule-demo',
+    configRuleArn: `arn:aws:config:${REGION}:${accountId}:config-rule/config-rule-${control.id}`,
+    configRuleName: control.names.configRule,
+    configRuleId: `config-rule-${control.id}`,
     accountId,
-  };
+  }));
   const context = { invokedFunctionArn: `arn:aws:lambda:${REGION}:${accountId}:function:unauthorized-api-calls-monitored`, awsRequestId: 'demo' };
   // As Lambda does: the time left before the function's timeout (deploy/templates/account-rule.yaml sets 120 s); the
-  // handler budgets its evaluation from it.
-  const script = `const context = ${JSON.stringify(context)}; const deadline = Date.now() + 120000;
-  context.getRemainingTimeInMillis = () => Math.max(0, deadline - Date.now());
-  require(${JSON.stringify(BUNDLE)}).handler(${JSON.stringify(event)}, context).then(
-    (r) => process.stdout.write(JSON.stringify(r)), (e) => { process.stderr.write(e.name + ': ' + e.message); process.exit(1); })`;
+  // handler budgets its evaluation from it. One warm function serves the invocations one after another.
+  const script = `const context = ${JSON.stringify(context)};
+  const { handler } = require(${JSON.stringify(BUNDLE)});
+  (async () => {
+    const results = [];
+    for (const event of ${JSON.stringify(events)}) {
+      const deadline = Date.now() + 120000;
+      context.getRemainingTimeInMillis = () => Math.max(0, deadline - Date.now());
+      results.push(await handler(event, context));
+    }
+    process.stdout.write(JSON.stringify(results));
+  })().catch((e) => { process.stderr.write(e.name + ': ' + e.message); process.exit(1); });`;
   const result = await run(process.execPath, ['-e', script], localEnv(local, accountId));
   if (result.code !== 0) throw new Error(`the rule failed for ${accountId}: ${result.stderr.trim()}`);
-  const written = [...(local.world.evaluations ?? [])].reverse().find((e) => e.complianceResourceId === accountId);
-  if (!written) throw new Error(`the rule wrote no evaluation for ${accountId}`);
-  return { complianceType: written.complianceType, annotation: written.annotation ?? "" };
+  const written = JSON.parse(result.stdout) as Array<{ complianceType: string; annotation?: string }>;
+  return written.map((e) => ({ complianceType: e.complianceType, annotation: e.annotation ?? '' }));
 }
 
 /** DiscoverChain's plan, as the runner reports the document output DiscoverChain.Plan. */
@@ -174,25 +193,72 @@ function confirmCreatedSubscriptions(local: LocalAws, before: Set<string>): stri
 
 const out = (line = ''): boolean => process.stdout.write(`${line}\n`);
 
-/** Evaluates one sample account, then remediates it with `python` when it is NON_COMPLIANT; says each step done. */
+/** Evaluates one sample account for every control, then remediates its unauthorized-api-calls control with `python` when that fails. */
 async function sample(file: string, name: string, python: string | undefined, width: number): Promise<Row> {
   const world = JSON.parse(readFileSync(file, 'utf8')) as World;
   const accountId = evaluatedAccount(world);
   const progress = (text: string) => out(`  ${accountId}  ${name.padEnd(width + 2)}${text}`);
   const local = await startLocalAws({ world });
   try {
-    const row: Row = { sample: name, accountId, before: await invokeRule(local, accountId) };
-    const remediating = python !== undefined && row.before.complianceType === 'NON_COMPLIANT';
-    progress(`${verdict(row.before.complianceType)}${remediating ? ', remediating' : ''}`);
+    const row: Row = { sample: name, accountId, cells: await invokeRule(local, accountId, CONTROLS) };
+    const compliant = row.cells.filter((c) => c.complianceType === 'COMPLIANT').length;
+    const first = row.cells[REMEDIATED]!;
+    const remediating = python !== undefined && first.complianceType === 'NON_COMPLIANT';
+    progress(`${compliant} of ${CONTROLS.length} COMPLIANT; ${numberOf(CONTROLS[REMEDIATED]!)} ${verdict(first.complianceType)}${remediating ? ', remediating' : ''}`);
     if (remediating) {
       row.remediation = await remediate(local, accountId, python);
-      row.after = await invokeRule(local, accountId);
-      progress(`remediated: ${verdict(row.after.complianceType)}`);
+      [row.after] = await invokeRule(local, accountId, [CONTROLS[REMEDIATED]!]);
+      progress(`remediated ${numberOf(CONTROLS[REMEDIATED]!)}: ${verdict(row.after!.complianceType)}`);
     }
     return row;
   } finally {
     await local.close();
   }
+}
+
+/** The control's CIS number in v1.3-v5.0, the numbering most teams know (v6.0 and v7.0 number it 5.x). */
+const numberOf = (control: Control): string => control.cisNumbers['v1.3-v5.0'];
+
+const CELL: Record<string, [string, number]> = { COMPLIANT: ['ok', 32], NON_COMPLIANT: ['NO', 31], NOT_APPLICABLE: ['n/a', 33] };
+
+/** A matrix cell: short, coloured, padded to the column of `control`. */
+function cell(evaluation: Evaluation, control: Control): string {
+  const [text, code] = CELL[evaluation.complianceType] ?? ['?', 33];
+  return paint(text, code) + ' '.repeat(Math.max(numberOf(control).length, 3) + 1 - text.length);
+}
+
+const clip = (text: string): string => (text.length > CLIP ? `${text.slice(0, CLIP - 1)}…` : text);
+
+/**
+ * An annotation with what is proper to its control (its subject, its names) blanked out, so that the failures of
+ * several controls that break at the same link of the same trail read as one.
+ */
+function shape(annotation: string, control: Control): string {
+  const own = [control.names.filter, control.names.alarm, control.names.metric, control.subject, control.policy.floorNoun, control.id];
+  return own.filter((w) => w.length > 0).reduce((text, word) => text.split(word).join('…'), annotation);
+}
+
+/** The lines of an account's details: each failing cell's annotation, cells failing alike folded into one line. */
+function details(row: Row): string[] {
+  const lines: string[] = [];
+  const done = new Set<number>();
+  CONTROLS.forEach((control, i) => {
+    const evaluation = row.cells[i]!;
+    if (evaluation.complianceType === 'COMPLIANT' || done.has(i)) return;
+    const alike = CONTROLS.flatMap((other, j) =>
+      i !== REMEDIATED && j > i && j !== REMEDIATED && !done.has(j) && row.cells[j]!.complianceType === evaluation.complianceType && shape(row.cells[j]!.annotation, other) === shape(evaluation.annotation, control) ? [j] : [],
+    );
+    for (const j of alike) done.add(j);
+    const label = numberOf(control);
+    const also = alike.length === 0 ? '' : ` (and alike: ${alike.map((j) => numberOf(CONTROLS[j]!)).join(', ')})`;
+    lines.push(`  ${label.padEnd(5)} ${clip(evaluation.annotation)}${also}`);
+    if (i === REMEDIATED && row.remediation) {
+      const [done1, ...rest] = row.remediation.split('\n');
+      lines.push(`        remediation: ${done1}`, ...rest.map((l) => `      ${l}`));
+      if (row.after) lines.push(`        then ${verdict(row.after.complianceType)}: ${clip(row.after.annotation)}`);
+    }
+  });
+  return lines;
 }
 
 async function main(): Promise<void> {
@@ -201,7 +267,7 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  out(paint('Unauthorized API calls monitored: sample accounts on a local AWS (no credentials, no network)', 1));
+  out(paint('CIS AWS Foundations monitoring controls: sample accounts on a local AWS (no credentials, no network)', 1));
   const python = findPython(['boto3', 'yaml']);
   if ('command' in python) out(`Remediation runs with ${python.command} (Python ${python.version}).`);
   const samples = readdirSync(join(ROOT, 'examples/accounts'))
@@ -209,23 +275,25 @@ async function main(): Promise<void> {
     .map((f) => ({ file: join(ROOT, 'examples/accounts', f), name: f.replace(/\.json$/, '') }));
   const width = Math.max(...samples.map((s) => s.name.length));
   out();
-  out(`Evaluating the ${samples.length} sample accounts of examples/accounts:`);
+  out(`Evaluating the ${samples.length} sample accounts of examples/accounts for the ${CONTROLS.length} controls (CIS v${NEWEST_CIS_VERSION}):`);
   const command = 'command' in python ? python.command : undefined;
   const rows = await Promise.all(samples.map((s) => sample(s.file, s.name, command, width)));
   rows.sort((a, b) => a.accountId.localeCompare(b.accountId));
 
+  const remediated = numberOf(CONTROLS[REMEDIATED]!);
   out();
-  out(`${'ACCOUNT'.padEnd(14)}${'SAMPLE'.padEnd(width + 2)}${'EVALUATION'.padEnd(16)}AFTER REMEDIATION`);
+  out(`${'ACCOUNT'.padEnd(14)}${'SAMPLE'.padEnd(width + 2)}${CONTROLS.map((c) => numberOf(c).padEnd(Math.max(numberOf(c).length, 3) + 1)).join('')} ${remediated} AFTER REMEDIATION`);
   for (const r of rows) {
-    const after = r.after ? verdict(r.after.complianceType) : r.before.complianceType === 'NON_COMPLIANT' ? 'not run' : '-';
-    out(`${r.accountId.padEnd(14)}${r.sample.padEnd(width + 2)}${verdict(r.before.complianceType)}${' '.repeat(16 - r.before.complianceType.length)}${after}`);
+    const after = r.after ? verdict(r.after.complianceType) : r.cells[REMEDIATED]!.complianceType === 'NON_COMPLIANT' ? 'not run' : '-';
+    out(`${r.accountId.padEnd(14)}${r.sample.padEnd(width + 2)}${CONTROLS.map((c, i) => cell(r.cells[i]!, c)).join('')} ${after}`);
   }
+  out(`ok COMPLIANT, NO NON_COMPLIANT, n/a NOT_APPLICABLE; columns by CIS v1.3-v5.0 number (5.x in v6.0 and v7.0); one Config rule each, <id>-monitored`);
   for (const r of rows) {
+    const lines = details(r);
+    if (lines.length === 0) continue;
     out();
     out(`${paint(r.accountId, 1)} ${r.sample}`);
-    out(`  ${r.before.annotation}`);
-    if (r.remediation) out(`  remediation: ${r.remediation}`);
-    if (r.after) out(`  then ${verdict(r.after.complianceType)}: ${r.after.annotation}`);
+    for (const line of lines) out(line);
   }
   if ('missing' in python) {
     out();

@@ -1,6 +1,7 @@
 /**
- * `npm start` (devtools/demo/main.ts) runs the rule and the remediation on the bundled sample accounts. It must talk
- * while it works (a line per account as it is evaluated, then per remediation), print its table by account id, run
+ * `npm start` (devtools/demo/main.ts) runs the rule for each of the fifteen controls and the remediation on the
+ * bundled sample accounts. It must talk while it works (a line per account as it is evaluated, then per remediation),
+ * print its matrix by account id (a column per control, each cell what the rule wrote), run
  * the remediation with the `python3` on PATH (pyenv, venv) and say which, or say why it did not run. It must say
  * what the remediation created and what it reused, and confirm only the subscriptions the remediation made: a
  * subscription pending before the run stays pending, so the account stays NON_COMPLIANT until its owner confirms it.
@@ -21,7 +22,9 @@ const withPython = skipWhen(pythonMissing() ?? noBundle);
 const withBundle = skipWhen(noBundle);
 
 /** The sample accounts' ids, in order. */
-const ACCOUNTS = ['111111111111', '222222222222', '333333333333', '444444444444', '555555555555'];
+const ACCOUNTS = ['111111111111', '222222222222', '333333333333', '444444444444', '555555555555', '666666666666', '777777777777'];
+/** A matrix row's cells: one per control, then the unauthorized-api-calls control after remediation. */
+const CELLS = '((?:(?:ok|NO|n/a) +){15})(\\S+)';
 
 /** Runs `npm start` with PATH and extra variables, its standard output going to the file `out`; returns that output. */
 function start(out: string, env: NodeJS.ProcessEnv): string {
@@ -49,11 +52,19 @@ function paragraph(output: string, sample: string): string[] {
   return block.split('\n');
 }
 
-/** The account ids of the table's rows, in the order printed. */
-function tableAccounts(output: string): string[] {
+/** The matrix's rows, in the order printed: account, sample, the fifteen cells, then 4.1 after remediation. */
+function matrix(output: string): Array<{ account: string; sample: string; cells: string; after: string }> {
   const table = output.slice(output.indexOf('\nACCOUNT '));
-  return [...table.matchAll(/^(\d{12}) {2}\S+ +[A-Z_]+ +\S.*$/gm)].map((m) => m[1]!);
+  return [...table.matchAll(new RegExp(`^(\\d{12}) {2}(\\S+) +${CELLS}$`, 'gm'))].map((m) => ({
+    account: m[1]!,
+    sample: m[2]!,
+    cells: m[3]!.trim().split(/ +/).join(' '),
+    after: m[4]!,
+  }));
 }
+
+const tableAccounts = (output: string): string[] => matrix(output).map((r) => r.account);
+const rowOf = (output: string, sample: string) => matrix(output).find((r) => r.sample === sample);
 
 withPython.describe(withPython.title('npm start'), () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'demo-'));
@@ -84,28 +95,45 @@ withPython.describe(withPython.title('npm start'), () => {
     expect(starts).toHaveLength(3);
     for (const f of starts) {
       const soFar = readFileSync(path.join(dir, f), 'utf8');
-      expect(soFar).toContain('Evaluating the 5 sample accounts of examples/accounts:');
-      expect(soFar).toMatch(/^ {2}\d{12} {2}\S+ +NON_COMPLIANT, remediating$/m);
+      expect(soFar).toContain('Evaluating the 7 sample accounts of examples/accounts for the 15 controls (CIS v7.0):');
+      expect(soFar).toMatch(/^ {2}\d{12} {2}\S+ +\d+ of 15 COMPLIANT; 4\.1 NON_COMPLIANT, remediating$/m);
       expect(soFar).not.toContain('ACCOUNT ');
     }
     const progress = output.slice(0, output.indexOf('\nACCOUNT '));
-    for (const account of ACCOUNTS) expect(progress).toMatch(new RegExp(`^ {2}${account} {2}\\S+ +(COMPLIANT|NON_COMPLIANT|NOT_APPLICABLE)`, 'm'));
-    expect(progress).toMatch(/^ {2}333333333333 {2}no-alarm +remediated: COMPLIANT$/m);
+    for (const account of ACCOUNTS) expect(progress).toMatch(new RegExp(`^ {2}${account} {2}\\S+ +\\d+ of 15 COMPLIANT; 4\\.1 (COMPLIANT|NON_COMPLIANT|NOT_APPLICABLE)`, 'm'));
+    expect(progress).toMatch(/^ {2}333333333333 {2}no-alarm +remediated 4\.1: COMPLIANT$/m);
   });
 
-  it('prints the table by account id', () => {
+  it('prints the matrix by account id, a column per control, each cell what the rule wrote', () => {
     expect(tableAccounts(output)).toEqual(ACCOUNTS);
+    expect(output).toMatch(/^ACCOUNT {7}SAMPLE +4\.1 +4\.2 +4\.3 .*4\.15 +4\.1 AFTER REMEDIATION$/m);
+    expect(rowOf(output, 'compliant')).toEqual({ account: '111111111111', sample: 'compliant', cells: Array(15).fill('ok').join(' '), after: '-' });
+    expect(rowOf(output, 'organization-member')?.cells).toBe(Array(15).fill('n/a').join(' '));
+    // terraform-aws-modules cis-alarms: 4.7 and 4.14 disabled by its example, the 6-name 4.10.
+    expect(rowOf(output, 'terraform-aws-modules-cis-alarms')?.cells).toBe('ok ok ok ok ok ok NO ok ok NO ok ok ok NO ok');
+    expect(rowOf(output, 'common-mistakes')?.cells).toBe('ok ok NO NO ok NO NO ok NO ok ok ok ok ok NO');
+  });
+
+  it('details the failing cells, those failing alike on one line', () => {
+    const lines = paragraph(output, 'terraform-aws-modules-cis-alarms');
+    expect(lines.filter((l) => /^ {2}4\.\d+ /.test(l)).map((l) => l.slice(2, 7).trim())).toEqual(['4.7', '4.10', '4.14']);
+    expect(lines.find((l) => l.startsWith('  4.10 '))).toContain('ModifySecurityGroupRules');
+    // A 4.1-only sample: the fourteen other controls have no filter, said once.
+    const noAlarm = paragraph(output, 'no-alarm').filter((l) => /^ {2}4\.\d+ /.test(l));
+    expect(noAlarm).toHaveLength(2);
+    expect(noAlarm[1]).toMatch(/^ {2}4\.2 .*\(and alike: 4\.3, 4\.4, .*4\.15\)$/);
+    expect(output.split('\n').every((l) => l.length <= 300)).toBe(true);
   });
 
   it('pending-subscription: reuses the alarm and topic, subscribes nobody again, and does not confirm the old pending subscription', () => {
-    expect(output).toMatch(/^444444444444 {2}pending-subscription +NON_COMPLIANT +NON_COMPLIANT$/m);
+    expect(rowOf(output, 'pending-subscription')).toMatchObject({ cells: Array(15).fill('NO').join(' '), after: 'NON_COMPLIANT' });
     const lines = paragraph(output, 'pending-subscription');
     expect(lines).toContain(
-      "  remediation: kept filter 'unauthorized-api-calls'; reused alarm 'cis-unauthorized-api-calls'; reused topic cis-alerts; " +
+      "        remediation: kept filter 'unauthorized-api-calls'; reused alarm 'cis-unauthorized-api-calls'; reused topic cis-alerts; " +
         'security@example.com was already subscribed, not again',
     );
     expect(lines).toContain(
-      '  next: Confirm the email subscription of security@example.com to arn:aws:sns:us-east-1:444444444444:cis-alerts ' +
+      '        next: Confirm the email subscription of security@example.com to arn:aws:sns:us-east-1:444444444444:cis-alerts ' +
         '(pending confirmation); until then the rule reports the account NON_COMPLIANT',
     );
   });
@@ -113,10 +141,10 @@ withPython.describe(withPython.title('npm start'), () => {
   it('no-alarm: says what it created and kept, and confirms only the subscription it made', () => {
     const lines = paragraph(output, 'no-alarm');
     expect(lines).toContain(
-      "  remediation: kept filter 'unauthorized-api-calls'; created alarm 'unauthorized-api-calls-alarm'; " +
+      "        remediation: kept filter 'unauthorized-api-calls'; created alarm 'unauthorized-api-calls-alarm'; " +
         'created topic unauthorized-api-calls-alarms; subscribed security@example.com (confirmed by the recipient)',
     );
-    expect(lines.some((l) => l.startsWith('  then COMPLIANT: ') && l.includes('topic unauthorized-api-calls-alarms (1 confirmed subscription)'))).toBe(true);
+    expect(lines.some((l) => l.startsWith('        then COMPLIANT: ') && l.includes('topic unauthorized-api-calls-alarms (1 confirmed subscription)'))).toBe(true);
   });
 });
 
@@ -128,7 +156,7 @@ withBundle.describe(withBundle.title('npm start without Python'), () => {
     // No python3 on PATH, and REMEDIATION_PYTHON keeps the finder from falling back to /usr/bin/python3.
     const output = start(path.join(dir, 'stdout'), { PATH: empty, [PYTHON_VARIABLE]: 'python3' });
     expect(tableAccounts(output)).toEqual(ACCOUNTS);
-    expect(output).toMatch(/^222222222222 {2}cis-1\.3-all-or-pattern +NON_COMPLIANT +not run$/m);
+    expect(rowOf(output, 'cis-1.3-all-or-pattern')).toMatchObject({ cells: Array(15).fill('NO').join(' '), after: 'not run' });
     expect(output).toContain(
       `Remediation not run: no Python 3 with boto3 and yaml: ${PYTHON_VARIABLE}=python3: not on PATH. ` +
         `Debian: apt-get install python3-boto3 python3-yaml (.ci/run does), or set ${PYTHON_VARIABLE}.`,
