@@ -136,6 +136,8 @@ export function createHandler(deps: HandlerDependencies): (event: unknown, conte
       requestId,
       accountId,
       configRuleName: invocation.configRuleName,
+      // One Lambda serves a Config rule per control: which one this run evaluated.
+      control: invocation.parameters.control,
       messageType,
       testMode,
       triggeredBy: invocation.triggeredBy,

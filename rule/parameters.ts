@@ -2,12 +2,17 @@
  * The rule's parameters (AWS Config `InputParameters`), validated. Names are PascalCase like AWS managed rules'.
  * An unknown name is refused rather than ignored, so that a typo cannot silently switch a check off.
  */
-import { STRICT_VERSIONS, isStrictVersion, type StrictVersion } from './pattern/cis';
+import { CONTROLS, controlById, findControl } from './controls/catalogue';
+import { CIS_VERSIONS, CONTROL_IDS, DEFAULT_CONTROL, NEWEST_CIS_VERSION, type CisVersion, type Control, type ControlId } from './controls/control';
 import { printable } from './text';
 
 export interface RuleParameters {
-  /** Accept only the literal text of this CIS version (Security Hub parity). */
-  strictPatternVersion?: StrictVersion;
+  /** The CIS Monitoring control the rule evaluates: one Lambda serves a Config rule per control. */
+  control: ControlId;
+  /** The CIS version whose policy the filter is judged by (the floor of security-group-changes grows in v5.0). */
+  cisVersion: CisVersion;
+  /** Accept only the literal text of this published pattern of the control (`cis-2.0`, `securityhub`, ...). */
+  strictPatternVersion?: string;
   /** Accept filter patterns that also match successful calls (switches off the judge's ceiling). */
   allowBroadFilterPattern: boolean;
   /** Confirm the judge's verdict with AWS's own engine (logs:TestMetricFilter). */
@@ -19,15 +24,28 @@ export interface RuleParameters {
 }
 
 export const DEFAULT_PARAMETERS: RuleParameters = {
+  control: DEFAULT_CONTROL,
+  cisVersion: NEWEST_CIS_VERSION,
   allowBroadFilterPattern: false,
   confirmWithTestMetricFilter: true,
 };
 
 /** Definitions shared by validation, parameters.json and the deployment templates. */
 export const PARAMETER_DEFINITIONS = {
+  Control: {
+    description: 'The CIS Monitoring control evaluated: its short id (unauthorized-api-calls, root-usage, ...) or its Security Hub id (CloudWatch.1-14).',
+    allowedValues: CONTROL_IDS,
+    default: DEFAULT_CONTROL,
+  },
+  CisVersion: {
+    description: "The CIS AWS Foundations Benchmark version whose policy applies (only security-group-changes differs: v5.0 adds ModifySecurityGroupRules).",
+    allowedValues: CIS_VERSIONS,
+    default: NEWEST_CIS_VERSION,
+  },
   StrictPatternVersion: {
-    description: `Accept only the literal metric filter text of this CIS version, whitespace aside (${STRICT_VERSIONS.join(' or ')}); empty judges by meaning.`,
-    allowedValues: ['', ...STRICT_VERSIONS],
+    description: "Accept only the literal text of one of the control's published patterns, whitespace aside (cis-1.2, cis-2.0, securityhub, ...); empty judges by meaning.",
+    // Any control's ids, for templates; the rule accepts only its own control's.
+    allowedValues: ['', ...new Set(CONTROLS.flatMap(strictPatternIds))],
     default: '',
   },
   AllowBroadFilterPattern: {
@@ -79,6 +97,48 @@ function parseRoleName(name: string, value: string): string | undefined {
 }
 
 /**
+ * The control named by `value`: its short id or its Security Hub id (CloudWatch.3), case aside. `name` is what the
+ * user wrote it as (the parameter, or a command-line option), for the message.
+ */
+export function parseControl(name: string, value: string): Control {
+  const control = findControl(value.trim());
+  if (!control) {
+    throw new ParameterError(`${name} must be a control's short id or Security Hub id (CloudWatch.1-14), not '${printable(value)}'; controls: ${CONTROL_IDS.join(', ')}`);
+  }
+  return control;
+}
+
+/** CIS versions as the benchmark names them: 7.0, v7.0, 4.0.1, v1.4.0 (the patch level changes no pattern). */
+const CIS_VERSION_TEXT = /^v?(\d{1,2}\.\d{1,2})(?:\.\d{1,2})?$/i;
+
+export function parseCisVersion(name: string, value: string): CisVersion {
+  const version = CIS_VERSION_TEXT.exec(value.trim())?.[1];
+  const known = CIS_VERSIONS.find((v) => v === version);
+  if (!known) throw new ParameterError(`${name} must be one of ${CIS_VERSIONS.join(', ')}, not '${printable(value)}'`);
+  return known;
+}
+
+/**
+ * The ids strict mode may demand for a control: its published patterns that are correct. A text FAMILY.md marks
+ * broken (the CIS v1.3-v1.5 4.1 text) cannot be demanded: strict mode would pass the very pattern the judge rejects.
+ */
+export function strictPatternIds(control: Control): string[] {
+  return control.patterns.filter((p) => p.broken === undefined).map((p) => p.id);
+}
+
+/** The published pattern id `value` of `control` (case aside), or undefined for an empty value. */
+export function parseStrictPatternVersion(name: string, value: string, control: Control, empty: 'allowed' | 'refused' = 'allowed'): string | undefined {
+  const id = value.trim().toLowerCase();
+  if (id === '' && empty === 'allowed') return undefined;
+  const valid = strictPatternIds(control);
+  if (valid.includes(id)) return id;
+  const broken = control.patterns.find((p) => p.id === id)?.broken;
+  throw new ParameterError(
+    `${name} must be ${empty === 'allowed' ? 'empty or ' : ''}one of ${valid.join(', ')} for ${control.id}, not '${printable(value)}'${broken === undefined ? '' : ` (that text is broken: ${broken})`}`,
+  );
+}
+
+/**
  * Validates parameters given as an object of strings (as AWS Config passes them, JSON-decoded). Throws
  * ParameterError with a message naming the parameter.
  */
@@ -86,6 +146,8 @@ export function parseRuleParameters(input: unknown): RuleParameters {
   if (input === undefined || input === null) return { ...DEFAULT_PARAMETERS };
   if (typeof input !== 'object' || Array.isArray(input)) throw new ParameterError('rule parameters must be a JSON object');
   const result: RuleParameters = { ...DEFAULT_PARAMETERS };
+  // Checked once the control is known, whatever the order of the names: the valid ids are the control's.
+  let strict: string | undefined;
   // Own keys only: `in` would also accept Object.prototype's names (constructor, toString, __proto__, ...), which
   // JSON.parse turns into own properties of the decoded object. The result is built from fixed names, never from
   // the input's keys, so no input can reach a prototype.
@@ -96,13 +158,15 @@ export function parseRuleParameters(input: unknown): RuleParameters {
     if (typeof raw !== 'string' && typeof raw !== 'boolean') throw new ParameterError(`${name} must be a string`);
     const value = String(raw);
     switch (name as ParameterName) {
-      case 'StrictPatternVersion': {
-        const v = value.trim().toLowerCase();
-        if (v === '') break;
-        if (!isStrictVersion(v)) throw new ParameterError(`StrictPatternVersion must be empty or one of ${STRICT_VERSIONS.join(', ')}, not '${printable(value)}'`);
-        result.strictPatternVersion = v;
+      case 'Control':
+        result.control = parseControl(name, value).id;
         break;
-      }
+      case 'CisVersion':
+        result.cisVersion = parseCisVersion(name, value);
+        break;
+      case 'StrictPatternVersion':
+        strict = value;
+        break;
       case 'AllowBroadFilterPattern':
         result.allowBroadFilterPattern = parseBoolean(name, value);
         break;
@@ -120,6 +184,10 @@ export function parseRuleParameters(input: unknown): RuleParameters {
         break;
       }
     }
+  }
+  if (strict !== undefined) {
+    const id = parseStrictPatternVersion('StrictPatternVersion', strict, controlById(result.control));
+    if (id !== undefined) result.strictPatternVersion = id;
   }
   return result;
 }

@@ -97,7 +97,7 @@ describe('parseConfigEvent: the three message types', () => {
       executionRoleArn: `arn:aws:iam::${ACCOUNT}:role/config-role`,
       messageType: 'ScheduledNotification',
       orderingTimestamp: new Date('2024-05-13T21:50:00.373Z'),
-      parameters: { allowBroadFilterPattern: false, confirmWithTestMetricFilter: true },
+      parameters: { control: 'unauthorized-api-calls', cisVersion: '7.0', allowBroadFilterPattern: false, confirmWithTestMetricFilter: true },
     });
     expect(inv.triggeredBy).toBeUndefined();
   });
@@ -131,7 +131,7 @@ describe('parseConfigEvent: the three message types', () => {
     for (const ruleParameters of [undefined, null, '', '{}']) {
       const e = envelope(scheduled, { ruleParameters });
       if (ruleParameters === undefined) delete e.ruleParameters;
-      expect(parseConfigEvent(e).parameters).toEqual({ allowBroadFilterPattern: false, confirmWithTestMetricFilter: true });
+      expect(parseConfigEvent(e).parameters).toEqual({ control: 'unauthorized-api-calls', cisVersion: '7.0', allowBroadFilterPattern: false, confirmWithTestMetricFilter: true });
     }
     const inv = parseConfigEvent(envelope(scheduled, { ruleParameters: '{"ExecutionRoleName":"ConfigRuleReader","StrictPatternVersion":"cis-1.2"}' }));
     expect(inv.parameters.executionRoleName).toBe('ConfigRuleReader');

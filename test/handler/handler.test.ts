@@ -60,7 +60,7 @@ describe('handler: single account', () => {
       accountId: CENTRAL,
       region: 'us-east-1',
       partition: 'aws',
-      parameters: { allowBroadFilterPattern: false, confirmWithTestMetricFilter: true },
+      parameters: { control: 'unauthorized-api-calls', cisVersion: '7.0', allowBroadFilterPattern: false, confirmWithTestMetricFilter: true },
       budget: BUDGET,
     });
     expect(t.configClient).toHaveBeenCalledWith(undefined);
