@@ -18,7 +18,6 @@ import {
   type ConfigServiceClient,
 } from '@aws-sdk/client-config-service';
 import { MAX_PAGES, READER_FAILURE } from '../collect/reader';
-import { redactCredentials } from '../collect/sdk-reader';
 import { CONTROL_IDS, type ControlId } from '../controls/control';
 import type { CallFailure, Fetched } from '../snapshot';
 import type { AggregatedEvaluation, ReportControl } from './report';
@@ -163,7 +162,7 @@ async function listAll<T>(action: string, resource: string, pages: AsyncIterable
   } catch (error) {
     const code = (error as { name?: unknown }).name;
     const message = (error as { message?: unknown }).message;
-    return failure(action, resource, typeof code === 'string' ? code : 'Error', redactCredentials(typeof message === 'string' ? message : ''));
+    return failure(action, resource, typeof code === 'string' ? code : 'Error', typeof message === 'string' ? message : '');
   }
   return { ok: true, value: collected };
 }

@@ -1,0 +1,134 @@
+/**
+ * `report` against the local AWS's aggregator, through the real SDK: the numbers it prints are those of the
+ * aggregator's data, pages are followed, throttling is retried, and what cannot be read is said, never compliant.
+ */
+import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import type { CliIo } from '../../rule/cli';
+import { CouldNotRunError, UsageError } from '../../rule/cli-errors';
+import { reportCommand, type ReportDependencies } from '../../rule/report/command';
+import type { Report } from '../../rule/report/report';
+import type { LocalAws } from '../../devtools/local-aws/server';
+import { clientConfig, useLocalAws } from '../local-aws/helpers';
+import { AGGREGATOR, AUDIT_ACCOUNT_ID, sampleWorld } from './organization-world';
+
+function io(files: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const cliIo: CliIo = {
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    readFile: async (path) => {
+      const text = files[path];
+      if (text === undefined) throw new Error(`ENOENT: no such file '${path}'`);
+      return text;
+    },
+    readStdin: async () => '',
+    isTty: false,
+    env: {},
+    nodeVersion: process.version,
+  };
+  return { cliIo, out, err };
+}
+
+function deps(local: LocalAws, written: Record<string, string> = {}): ReportDependencies {
+  return {
+    configClient: (region) => new ConfigServiceClient(clientConfig(local, AUDIT_ACCOUNT_ID, region)),
+    writeFile: async (path, text) => {
+      written[path] = text;
+    },
+    now: () => new Date('2026-03-02T07:00:00Z'),
+  };
+}
+
+describe('report on the local AWS aggregator', () => {
+  const serve = useLocalAws();
+
+  it('builds the matrix of 24 accounts x 15 controls from every page, with the aggregator numbers', async () => {
+    const { sample, world } = sampleWorld(24, ['us-east-1', 'eu-west-1']);
+    const local = await serve(world, { pageSize: 7 });
+    const { cliIo, out } = io();
+    const status = await reportCommand(['--aggregator', AGGREGATOR, '--region', 'us-east-1', '--format', 'json'], cliIo, deps(local));
+    const report = JSON.parse(out.join('')) as Report;
+    expect(status).toBe(1);
+    expect(report.controls).toHaveLength(15);
+    // Without the organization, the accounts are those the aggregator knows: the unaggregated ones are absent.
+    expect(report.accounts).toHaveLength(24 - sample.unaggregatedAccountIds.length);
+    for (const cell of report.cells) {
+      const results = sample.results.filter((r) => r.accountId === cell.accountId && r.configRuleName === `${cell.controlId}-monitored`);
+      if (results.length === 0) {
+        expect(cell.complianceType).toBe('NOT_VISIBLE');
+        continue;
+      }
+      const types = new Set(results.map((r) => r.complianceType));
+      expect(cell.complianceType).toBe(types.has('NON_COMPLIANT') ? 'NON_COMPLIANT' : types.has('NOT_APPLICABLE') ? 'NOT_APPLICABLE' : 'COMPLIANT');
+      expect(cell.regions.map((r) => r.annotation).sort()).toEqual(results.map((r) => r.annotation).sort());
+    }
+    const calls = local.log.filter((e) => e.action === 'config:GetAggregateComplianceDetailsByConfigRule');
+    expect(calls).toHaveLength(sample.results.length);
+    // organizations-changes is missing in some accounts: their cells are NOT_VISIBLE.
+    expect(report.notes).toEqual([]);
+  });
+
+  it('retries throttled reads', async () => {
+    const { world } = sampleWorld(3);
+    world.faults = { throttle: [{ action: 'config:*', count: 3 }] };
+    const local = await serve(world);
+    const { cliIo, out } = io();
+    const status = await reportCommand(['--aggregator', AGGREGATOR, '--region', 'us-east-1'], cliIo, deps(local));
+    expect(status).toBe(1);
+    expect(out.join('')).toContain('Aggregator organization at 2026-03-02T07:00:00.000Z: 3 accounts x 15 controls');
+    expect(local.log.filter((e) => e.errorCode === 'ThrottlingException')).toHaveLength(3);
+  });
+
+  it('says which cells lack their annotation when the details are denied, keeping the summary compliance', async () => {
+    const { world } = sampleWorld(2);
+    world.faults = { deny: [{ action: 'config:GetAggregateComplianceDetailsByConfigRule' }] };
+    const local = await serve(world);
+    const { cliIo, out } = io();
+    await reportCommand(['--aggregator', AGGREGATOR, '--region', 'us-east-1', '--format', 'json'], cliIo, deps(local));
+    const report = JSON.parse(out.join('')) as Report;
+    expect(report.cells[0]!.annotation).toMatch(/per the aggregator's summary; could not read its annotation: config:GetAggregateComplianceDetailsByConfigRule failed \(AccessDeniedException\)$/);
+    expect(report.notes.join(' ')).toContain('could not be read');
+  });
+
+  it('could not run: an unknown aggregator, a summary that pages in a loop, no region, no aggregator', async () => {
+    const { world } = sampleWorld(3);
+    const local = await serve(world, { pageSize: 5 });
+    await expect(reportCommand(['--aggregator', 'nope', '--region', 'us-east-1'], io().cliIo, deps(local))).rejects.toThrow(
+      /config:DescribeAggregateComplianceByConfigRules on aggregator nope failed \(NoSuchConfigurationAggregatorException\)/,
+    );
+    world.faults = { repeatNextToken: [{ action: 'config:DescribeAggregateComplianceByConfigRules' }] };
+    await expect(reportCommand(['--aggregator', AGGREGATOR, '--region', 'us-east-1'], io().cliIo, deps(local))).rejects.toThrow(/\(PaginationLoop\)/);
+    await expect(reportCommand(['--aggregator', AGGREGATOR], io().cliIo, deps(local))).rejects.toThrow(CouldNotRunError);
+    await expect(reportCommand(['--region', 'us-east-1'], io().cliIo, deps(local))).rejects.toThrow(UsageError);
+  });
+
+  it('finds rules by --rules prefix and says when none is there', async () => {
+    const { sample, world } = sampleWorld(2);
+    world.configurationAggregators![0]!.results = sample.results.map((r) => ({ ...r, configRuleName: `OrgConfigRule-${r.configRuleName}-abc123` }));
+    const local = await serve(world);
+    await expect(reportCommand(['--aggregator', AGGREGATOR, '--region', 'us-east-1'], io().cliIo, deps(local))).rejects.toThrow(
+      /holds no rule named <control>-monitored .*give the rules' name prefix with --rules/,
+    );
+    const { cliIo, out } = io();
+    await reportCommand(['--aggregator', AGGREGATOR, '--region', 'us-east-1', '--rules', 'OrgConfigRule-', '--format', 'csv'], cliIo, deps(local));
+    expect(out.join('')).toContain(',root-usage,OrgConfigRule-root-usage-monitored-abc123,');
+  });
+
+  it('writes the HTML page and compares with an earlier report (--since)', async () => {
+    const { sample, world } = sampleWorld(3);
+    const local = await serve(world);
+    const first = io();
+    await reportCommand(['--aggregator', AGGREGATOR, '--region', 'us-east-1', '--format', 'json'], first.cliIo, deps(local));
+    const changed = sample.results.find((r) => r.complianceType === 'COMPLIANT')!;
+    changed.complianceType = 'NON_COMPLIANT';
+    changed.annotation = 'Trail main (us-east-1): alarm deleted';
+    const written: Record<string, string> = {};
+    const second = io({ 'last-week.json': first.out.join('') });
+    await reportCommand(['--aggregator', AGGREGATOR, '--region', 'us-east-1', '--since', 'last-week.json', '--html', 'report.html'], second.cliIo, deps(local, written));
+    expect(second.out.join('')).toContain('1 cell(s) changed');
+    expect(second.out.join('')).toContain(`${changed.accountId} ${changed.configRuleName.replace(/-monitored$/, '')}: NON_COMPLIANT (was COMPLIANT) Trail main (us-east-1): alarm deleted`);
+    expect(second.err.join('')).toBe('wrote report.html\n');
+    expect(written['report.html']).toContain('1 cell(s) changed (outlined)');
+  });
+});
