@@ -24,6 +24,9 @@ import type { MetricAlarm, MetricFilter } from '../../rule/snapshot';
 import { findPython } from '../../devtools/python';
 import { ACCEPTED, REALISM_CASES, REJECTED } from '../fixtures/judge-cases';
 import { skipWhen } from '../support/skip';
+import { CONTROLS } from '../../rule/controls/catalogue';
+import { CONTROL_IDS } from '../../rule/controls/control';
+import { alarmDescriptionOf } from '../../remediation/controls-data';
 
 /** REMEDIATION_DOCUMENT points the checks at another copy (used to check that they catch planted mistakes). */
 const DOCUMENT_PATH =
@@ -174,17 +177,20 @@ const PATTERN_CASES: Record<string, { good: string[]; bad: string[] }> = {
       'secops@localhost', 'sécops@example.com', 'https://hooks.example.com/\u0007', 'https://', 'arn:aws:lambda:us-east-1:111122223333:notify',
       'arn:aws:sqs:us-east-1:111122223333:a:b', `arn:aws:sqs:us-east-1:111122223333:${'q'.repeat(81)}`],
   },
+  // Empty: the control's own name.
   FilterName: {
-    good: ['unauthorized-api-calls', 'cis/3.1#unauthorized_api.calls', 'x'.repeat(512)],
-    bad: ['', 'has space', 'a:b', 'a*b', 'x'.repeat(513)],
+    good: ['', 'unauthorized-api-calls', 'cis/3.1#unauthorized_api.calls', 'x'.repeat(512)],
+    bad: [' ', 'has space', 'a:b', 'a*b', 'x'.repeat(513)],
   },
-  MetricNamespace: { good: ['CISBenchmark', 'LogMetrics', 'Org/Security#1'], bad: ['', 'has space', 'a:b', 'x'.repeat(256)] },
-  MetricName: { good: ['UnauthorizedAPICalls', 'unauthorized_api.calls-1'], bad: ['', 'has space', 'a$b', 'x'.repeat(256)] },
-  AlarmName: { good: ['unauthorized-api-calls-alarm', 'CIS.3.1/unauthorized#1'], bad: ['', 'has space', 'a"b', 'x'.repeat(256)] },
+  MetricNamespace: { good: ['', 'CISBenchmark', 'LogMetrics', 'Org/Security#1'], bad: [' ', 'has space', 'a:b', 'x'.repeat(256)] },
+  MetricName: { good: ['', 'UnauthorizedAPICalls', 'unauthorized_api.calls-1'], bad: [' ', 'has space', 'a$b', 'x'.repeat(256)] },
+  AlarmName: { good: ['', 'unauthorized-api-calls-alarm', 'CIS.3.1/unauthorized#1'], bad: [' ', 'has space', 'a"b', 'x'.repeat(256)] },
 };
 
 const VALUE_CASES: Record<string, { good: string[]; bad: string[] }> = {
   SubscriptionProtocol: { good: ['email', 'https', 'sqs', 'lambda'], bad: ['', 'sms', 'EMAIL', 'http', 'email-json'] },
+  Control: { good: [...CONTROL_IDS], bad: ['', 'CloudWatch.2', 'Unauthorized-API-calls', 'all', '4.1'] },
+  PatternSource: { good: ['cis', 'securityhub'], bad: ['', 'cis-2.0', 'SecurityHub'] },
 };
 
 const regexOf = (p: Parameter): RegExp => new RegExp(String(p.allowedPattern));
@@ -756,12 +762,44 @@ describePy('inline Python', () => {
     expect(PY!.python).toMatch(/^3\.\d+$/);
   });
 
-  it("ALARM_DESCRIPTION equals the CreateAlarm step's AlarmDescription", () => {
-    expect(constant<string>('ALARM_DESCRIPTION')).toBe(stepNamed('CreateAlarm').inputs.AlarmDescription);
+  it('CreateAlarm writes the alarm description DiscoverChain decides, the one discover recognises as its own', () => {
+    expect(stepNamed('CreateAlarm').inputs.AlarmDescription).toBe('{{ DiscoverChain.AlarmDescription }}');
+    const format = constant<string>('ALARM_DESCRIPTION');
+    expect(CONTROLS.map((c) => format.replace('%s', pythonSubject(c.subject)))).toEqual(CONTROLS.map(alarmDescriptionOf));
+    // The text 4.1 alarms created before the family carry: they stay the runbook's own.
+    expect(alarmDescriptionOf(CONTROLS[0]!)).toBe('CIS unauthorized API calls (created by UnauthorizedApiCallsMonitored-Remediation)');
   });
 });
 
 // ---- witness records and the CIS pattern ------------------------------------------------------------------------
+
+/** Python's reading of a subject in messages and alarm descriptions (DiscoverChain's discover). */
+function pythonSubject(subject: string): string {
+  return /^[A-Z][a-z]/.test(subject) ? subject.charAt(0).toLowerCase() + subject.slice(1) : subject;
+}
+
+interface EmbeddedControl {
+  patterns: { cis: string; securityhub?: string };
+}
+let witnessCache: { witnesses: Record<string, [JsonObject[], JsonObject[]]>; controls: Record<string, EmbeddedControl> } | undefined;
+/** DiscoverChain's own witnesses(control) for every control, and its CONTROLS, as the document's Python computes them. */
+function pythonEmbedded(): NonNullable<typeof witnessCache> {
+  if (witnessCache) return witnessCache;
+  const probe = String.raw`
+import json, sys, types
+sys.modules['boto3'] = types.ModuleType('boto3')
+ns = {'__name__': 'ssm_DiscoverChain'}
+exec(compile(sys.stdin.read(), '<DiscoverChain>', 'exec'), ns)
+controls = ns['CONTROLS']['controls']
+print(json.dumps({'witnesses': {c: ns['witnesses'](c) for c in controls}, 'controls': controls}))
+`;
+  const r = spawnSync(PYTHON, ['-c', probe], { input: String(stepNamed('DiscoverChain').inputs.Script), encoding: 'utf8', timeout: 60_000 });
+  if (r.status !== 0) throw new Error(`${PYTHON} failed: ${r.stderr}`);
+  witnessCache = JSON.parse(r.stdout) as NonNullable<typeof witnessCache>;
+  return witnessCache;
+}
+const pythonWitnesses = () => pythonEmbedded().witnesses;
+const pythonControls = () => pythonEmbedded().controls;
 
 const KEY_FIELDS = ['eventSource', 'eventName', 'errorCode', 'sourceIPAddress'] as const;
 const keyOf = (r: JsonObject): string => JSON.stringify(KEY_FIELDS.map((f) => r[f] ?? null));
@@ -789,8 +827,8 @@ function typeOk(type: FieldType, value: JsonValue | undefined): boolean {
 }
 
 describePy('DiscoverChain witness records and CIS pattern', () => {
-  const mustMatch = (): JsonObject[] => constant<JsonObject[]>('MUST_MATCH');
-  const mustNotMatch = (): JsonObject[] => constant<JsonObject[]>('MUST_NOT_MATCH');
+  const mustMatch = (): JsonObject[] => pythonWitnesses()['unauthorized-api-calls']![0];
+  const mustNotMatch = (): JsonObject[] => pythonWitnesses()['unauthorized-api-calls']![1];
 
   /** What DiscoverChain concludes from logs:TestMetricFilter, with the rule's engine standing in for AWS's. */
   function witnessAccepts(pattern: string): boolean | 'not evaluated' {
@@ -833,7 +871,7 @@ describePy('DiscoverChain witness records and CIS pattern', () => {
   });
 
   it("CIS_PATTERN is the grouped (A || B) && C && D form, accepted by the rule's judge and equal to no printed CIS text", () => {
-    const pattern = constant<string>('CIS_PATTERN');
+    const pattern = pythonControls()['unauthorized-api-calls']!.patterns.cis;
     expect(withoutWhitespace(pattern)).toBe(
       withoutWhitespace('{ (($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*")) && ($.sourceIPAddress != "delivery.logs.amazonaws.com") && ($.eventName != "HeadBucket") }'),
     );
@@ -842,7 +880,7 @@ describePy('DiscoverChain witness records and CIS pattern', () => {
   });
 
   it("CIS_PATTERN matches every must-match record, no must-not-match record, and each sample as the rule's definition does", () => {
-    const pattern = parsed(constant<string>('CIS_PATTERN'));
+    const pattern = parsed(pythonControls()['unauthorized-api-calls']!.patterns.cis);
     expect(mustMatch().filter((r) => !matchesLogEvent(pattern, r)).map(keyOf)).toEqual([]);
     expect(mustNotMatch().filter((r) => matchesLogEvent(pattern, r)).map(keyOf)).toEqual([]);
     expect(SAMPLE_RECORDS.map((r) => matchesLogEvent(pattern, r))).toEqual(SAMPLE_RECORDS.map((r) => matchesLogEvent(UNAUTHORIZED, r)));

@@ -8,9 +8,15 @@ LOG_GROUP = 'aws-cloudtrail-logs-111122223333'
 LOG_GROUP_ARN = 'arn:aws:logs:%s:%s:log-group:%s:*' % (REGION, ACCOUNT, LOG_GROUP)
 TOPIC = 'arn:aws:sns:%s:%s:security-alerts' % (REGION, ACCOUNT)
 PARAMETERS = load_document()['parameters']
-EVENTS = {name: PARAMETERS[name]['default'] for name in ('FilterName', 'MetricNamespace', 'MetricName', 'AlarmName', 'TopicArn',
-                                                         'TopicName', 'SubscriptionProtocol', 'SubscriptionEndpoint')}
+EVENTS = {name: PARAMETERS[name]['default'] for name in ('Control', 'PatternSource', 'FilterName', 'MetricNamespace', 'MetricName', 'AlarmName',
+                                                         'TopicArn', 'TopicName', 'SubscriptionProtocol', 'SubscriptionEndpoint')}
 EVENTS['AccountId'] = ACCOUNT
+# Empty name parameters (their default) stand for the control's names: for 4.1 the names the runbook always used.
+NAMES = {'FilterName': 'unauthorized-api-calls', 'MetricNamespace': 'CISBenchmark', 'MetricName': 'UnauthorizedAPICalls',
+         'AlarmName': 'unauthorized-api-calls-alarm'}
+BATCH = 50  # logs:TestMetricFilter takes at most 50 messages
+# What the runbook has always written on the 4.1 alarms it creates: those alarms stay its own.
+DESCRIPTION_41 = 'CIS unauthorized API calls (created by UnauthorizedApiCallsMonitored-Remediation)'
 
 
 def trail(name='management-events', account=ACCOUNT, home=REGION, multi=True, log_group_arn=LOG_GROUP_ARN, org=False):
@@ -89,19 +95,32 @@ class DiscoverCase(ScriptTestCase):
     def filters(self, *filters):
         self.aws.stub('logs').add_response('describe_metric_filters', {'metricFilters': list(filters)}, {'logGroupName': LOG_GROUP})
 
-    def witness_messages(self):
-        return [json.dumps(r) for r in self.script.MUST_MATCH + self.script.MUST_NOT_MATCH]
+    def cis_pattern(self, control='unauthorized-api-calls'):
+        return self.script.CONTROLS['controls'][control]['patterns']['cis']
 
-    def answered(self, pattern, matched):
-        """logs:TestMetricFilter on the witness records answers with the given 1-based event numbers."""
-        messages = self.witness_messages()
-        self.aws.stub('logs').add_response(
-            'test_metric_filter',
-            {'matches': [{'eventNumber': n, 'eventMessage': messages[n - 1], 'extractedValues': {}} for n in matched]},
-            {'filterPattern': pattern, 'logEventMessages': messages})
+    def must_match(self, control='unauthorized-api-calls'):
+        return self.script.witnesses(control)[0]
 
-    def accepted(self, f):
-        self.answered(f['filterPattern'], range(1, len(self.script.MUST_MATCH) + 1))
+    def must_not_match(self, control='unauthorized-api-calls'):
+        return self.script.witnesses(control)[1]
+
+    def witness_messages(self, control='unauthorized-api-calls'):
+        return [json.dumps(r) for r in self.must_match(control) + self.must_not_match(control)]
+
+    def answered(self, pattern, matched, control='unauthorized-api-calls', batches=None):
+        """logs:TestMetricFilter on the witness records, in batches of 50, answers with the given 1-based event numbers
+        (of all the records); `batches` stops after that many calls (a refused pattern is not tried again)."""
+        messages = self.witness_messages(control)
+        starts = list(range(0, len(messages), BATCH))[:batches]
+        for start in starts:
+            self.aws.stub('logs').add_response(
+                'test_metric_filter',
+                {'matches': [{'eventNumber': n - start, 'eventMessage': messages[n - 1], 'extractedValues': {}}
+                             for n in matched if start < n <= start + BATCH]},
+                {'filterPattern': pattern, 'logEventMessages': messages[start:start + BATCH]})
+
+    def accepted(self, f, control='unauthorized-api-calls'):
+        self.answered(f['filterPattern'], range(1, len(self.must_match(control)) + 1), control)
 
     def alarms_for(self, namespace, metric, *alarms):
         self.aws.stub('cloudwatch').add_response('describe_alarms_for_metric', {'MetricAlarms': list(alarms)},
@@ -200,7 +219,7 @@ class TrailDiscoveryTest(DiscoverCase):
         self.status(own)
         self.selectors(own)
         self.filters()
-        self.alarm_named(EVENTS['AlarmName'])
+        self.alarm_named(NAMES['AlarmName'])
         plan = self.discover()
         self.assertEqual(plan['TrailName'], 'z-own')
 
@@ -212,7 +231,7 @@ class TrailDiscoveryTest(DiscoverCase):
         self.status(good)
         self.selectors(good)
         self.filters()
-        self.alarm_named(EVENTS['AlarmName'])
+        self.alarm_named(NAMES['AlarmName'])
         self.assertEqual(self.discover()['TrailName'], 'b-good')
 
     def test_advanced_selectors_qualify(self):
@@ -225,7 +244,7 @@ class TrailDiscoveryTest(DiscoverCase):
                 {'Field': 'eventCategory', 'Equals': ['Management']},
                 {'Field': 'eventSource', 'NotEquals': ['kms.amazonaws.com']}]}]})
         self.filters()
-        self.alarm_named(EVENTS['AlarmName'])
+        self.alarm_named(NAMES['AlarmName'])
         self.assertEqual(self.discover()['LogGroupName'], LOG_GROUP)
 
 
@@ -288,7 +307,7 @@ class FilterAndAlarmDiscoveryTest(DiscoverCase):
     def test_selected_payload_keys_are_returned(self):
         self.good_trail()
         self.filters()
-        self.alarm_named(EVENTS['AlarmName'])
+        self.alarm_named(NAMES['AlarmName'])
         plan = self.discover()
         for key in payload_keys('DiscoverChain'):
             self.assertIn(key, plan)
@@ -296,16 +315,17 @@ class FilterAndAlarmDiscoveryTest(DiscoverCase):
     def test_no_filter_creates_the_cis_filter_and_alarm(self):
         self.good_trail()
         self.filters()
-        self.alarm_named(EVENTS['AlarmName'])
+        self.alarm_named(NAMES['AlarmName'])
         plan = self.discover()
         self.assertEqual(plan, {
             'TrailName': 'management-events', 'LogGroupName': LOG_GROUP, 'FilterAction': 'create',
-            'FilterName': EVENTS['FilterName'], 'MetricNamespace': EVENTS['MetricNamespace'], 'MetricName': EVENTS['MetricName'],
-            'AlarmAction': 'create', 'AlarmName': EVENTS['AlarmName'], 'FilterPattern': self.script.CIS_PATTERN,
-            'TopicAction': 'create', 'TopicArn': 'arn:aws:sns:%s:%s:%s' % (REGION, ACCOUNT, EVENTS['TopicName']), 'Compliant': False})
+            'FilterName': NAMES['FilterName'], 'MetricNamespace': NAMES['MetricNamespace'], 'MetricName': NAMES['MetricName'],
+            'AlarmAction': 'create', 'AlarmName': NAMES['AlarmName'], 'FilterPattern': self.cis_pattern(),
+            'AlarmDescription': DESCRIPTION_41, 'TopicAction': 'create', 'TopicArn': 'arn:aws:sns:%s:%s:%s' % (REGION, ACCOUNT, EVENTS['TopicName']),
+            'Compliant': False})
 
     def test_cis_pattern_is_the_grouped_form(self):
-        self.assertEqual(self.script.CIS_PATTERN,
+        self.assertEqual(self.cis_pattern(),
                          '{ (($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*")) && '
                          '($.sourceIPAddress != "delivery.logs.amazonaws.com") && ($.eventName != "HeadBucket") }')
 
@@ -324,11 +344,11 @@ class FilterAndAlarmDiscoveryTest(DiscoverCase):
         self.trail_with_accepted_filter(metric_filter())
         self.alarms_for('LogMetrics', 'UnauthorizedAPICalls')
         self.math_alarms()
-        self.alarm_named(EVENTS['AlarmName'])
+        self.alarm_named(NAMES['AlarmName'])
         plan = self.discover()
         self.assertEqual((plan['FilterAction'], plan['FilterName']), ('keep', 'cis-unauthorized'))
         self.assertEqual((plan['MetricNamespace'], plan['MetricName']), ('LogMetrics', 'UnauthorizedAPICalls'))
-        self.assertEqual((plan['AlarmAction'], plan['AlarmName']), ('create', EVENTS['AlarmName']))
+        self.assertEqual((plan['AlarmAction'], plan['AlarmName']), ('create', NAMES['AlarmName']))
         self.assertIs(plan['Compliant'], False)
 
     def test_alarm_with_only_a_pending_subscription_is_reused_with_its_topic(self):
@@ -356,7 +376,7 @@ class FilterAndAlarmDiscoveryTest(DiscoverCase):
         self.alarms_for('LogMetrics', 'UnauthorizedAPICalls', alarm())
         self.subscriptions(TOPIC)
         self.math_alarms()
-        self.alarm_named(EVENTS['AlarmName'])
+        self.alarm_named(NAMES['AlarmName'])
         plan = self.discover(TopicArn=given)
         self.assertEqual((plan['AlarmAction'], plan['TopicAction'], plan['TopicArn']), ('create', 'use', given))
 
@@ -369,14 +389,14 @@ class FilterAndAlarmDiscoveryTest(DiscoverCase):
                 self.alarms_for('LogMetrics', 'UnauthorizedAPICalls', alarm(actions=(topic,)))
                 self.subscriptions(topic, subscription(topic=topic, confirmed=False))
                 self.math_alarms()
-                self.alarm_named(EVENTS['AlarmName'])
+                self.alarm_named(NAMES['AlarmName'])
                 self.assertEqual(self.discover()['AlarmAction'], 'create')
 
     def test_alarm_that_does_not_fire_on_one_call_is_not_reused(self):
         self.trail_with_accepted_filter(metric_filter())
         self.alarms_for('LogMetrics', 'UnauthorizedAPICalls', alarm(Threshold=5.0))
         self.math_alarms()
-        self.alarm_named(EVENTS['AlarmName'])
+        self.alarm_named(NAMES['AlarmName'])
         self.assertEqual(self.discover()['AlarmAction'], 'create')
 
     def test_metric_math_alarm_with_a_confirmed_topic_is_kept_over_a_reusable_standard_alarm(self):
@@ -413,7 +433,7 @@ class FilterAndAlarmDiscoveryTest(DiscoverCase):
         self.trail_with_accepted_filter(metric_filter())
         self.alarms_for('LogMetrics', 'UnauthorizedAPICalls', alarm(ActionsEnabled=False))
         self.math_alarms()
-        self.alarm_named(EVENTS['AlarmName'])
+        self.alarm_named(NAMES['AlarmName'])
         self.assertEqual(self.discover()['AlarmAction'], 'create')
 
     def test_metric_math_alarm_qualifies_when_no_standard_alarm_does(self):
@@ -439,7 +459,7 @@ class FilterAndAlarmDiscoveryTest(DiscoverCase):
         self.aws.stub('sns').add_client_error('list_subscriptions_by_topic', service_error_code='NotFound',
                                               service_message='Topic does not exist', http_status_code=404)
         self.math_alarms()
-        self.alarm_named(EVENTS['AlarmName'])
+        self.alarm_named(NAMES['AlarmName'])
         self.assertEqual(self.discover()['AlarmAction'], 'create')
 
     def test_alarm_topic_in_another_region_is_read_there(self):
@@ -466,8 +486,8 @@ class FilterAndAlarmDiscoveryTest(DiscoverCase):
         f = metric_filter(pattern='{ $.eventVersion = * }')
         self.good_trail()
         self.filters(f)
-        self.answered(f['filterPattern'], range(1, len(self.script.MUST_MATCH) + len(self.script.MUST_NOT_MATCH) + 1))
-        self.alarm_named(EVENTS['AlarmName'])
+        self.answered(f['filterPattern'], range(1, len(self.must_match()) + len(self.must_not_match()) + 1))
+        self.alarm_named(NAMES['AlarmName'])
         self.assertEqual(self.discover()['FilterAction'], 'create')
 
     def test_filter_missing_an_unauthorized_call_is_not_kept(self):
@@ -475,7 +495,7 @@ class FilterAndAlarmDiscoveryTest(DiscoverCase):
         self.good_trail()
         self.filters(f)
         self.answered(f['filterPattern'], [2, 3])
-        self.alarm_named(EVENTS['AlarmName'])
+        self.alarm_named(NAMES['AlarmName'])
         self.assertEqual(self.discover()['FilterAction'], 'create')
 
     def test_filter_aws_refuses_to_test_is_not_kept(self):
@@ -484,7 +504,7 @@ class FilterAndAlarmDiscoveryTest(DiscoverCase):
         self.filters(f)
         self.aws.stub('logs').add_client_error('test_metric_filter', service_error_code='InvalidParameterException',
                                                service_message='Invalid metric filter pattern', http_status_code=400)
-        self.alarm_named(EVENTS['AlarmName'])
+        self.alarm_named(NAMES['AlarmName'])
         self.assertEqual(self.discover()['FilterAction'], 'create')
 
     def test_filter_without_a_usable_metric_is_not_tested(self):
@@ -492,15 +512,15 @@ class FilterAndAlarmDiscoveryTest(DiscoverCase):
         self.good_trail()
         self.filters(metric_filter(name='f1', value='$.count'), metric_filter(name='f2', value='0'),
                      metric_filter(name='f3', dimensions={'User': '$.userIdentity.arn'}))
-        self.alarm_named(EVENTS['AlarmName'])
+        self.alarm_named(NAMES['AlarmName'])
         self.assertEqual(self.discover()['FilterAction'], 'create')
 
     def test_filter_name_taken_by_a_filter_that_does_not_qualify(self):
-        f = metric_filter(name=EVENTS['FilterName'], pattern='{ $.errorCode = "AccessDenied*" }')
+        f = metric_filter(name=NAMES['FilterName'], pattern='{ $.errorCode = "AccessDenied*" }')
         self.good_trail()
         self.filters(f)
         self.answered(f['filterPattern'], [2, 3])
-        self.fails('A metric filter named %s already exists on %s and does not catch unauthorized calls' % (EVENTS['FilterName'], LOG_GROUP),
+        self.fails('A metric filter named %s already exists on %s and does not catch unauthorized calls' % (NAMES['FilterName'], LOG_GROUP),
                    'choose another FilterName')
 
     def test_good_filter_sharing_its_metric_with_a_noisy_filter_is_not_kept(self):
@@ -510,43 +530,42 @@ class FilterAndAlarmDiscoveryTest(DiscoverCase):
         self.good_trail()
         self.filters(good, noisy)
         self.accepted(good)
-        self.answered(noisy['filterPattern'], range(1, len(self.script.MUST_MATCH) + len(self.script.MUST_NOT_MATCH)))
-        self.alarm_named(EVENTS['AlarmName'])
+        self.answered(noisy['filterPattern'], range(1, len(self.must_match()) + len(self.must_not_match())))
+        self.alarm_named(NAMES['AlarmName'])
         plan = self.discover()
         self.assertEqual((plan['FilterAction'], plan['MetricNamespace'], plan['MetricName']),
-                         ('create', EVENTS['MetricNamespace'], EVENTS['MetricName']))
+                         ('create', NAMES['MetricNamespace'], NAMES['MetricName']))
 
     def test_metric_to_create_already_fed_by_another_filter(self):
-        f = metric_filter(name='legacy', pattern='{ $.errorCode = "AccessDenied*" }', namespace=EVENTS['MetricNamespace'],
-                          metric=EVENTS['MetricName'])
+        f = metric_filter(name='legacy', pattern='{ $.errorCode = "AccessDenied*" }', namespace=NAMES['MetricNamespace'],
+                          metric=NAMES['MetricName'])
         self.good_trail()
         self.filters(f)
         self.answered(f['filterPattern'], [2, 3])
-        self.fails('Metric %s/%s is already fed by filter legacy' % (EVENTS['MetricNamespace'], EVENTS['MetricName']),
+        self.fails('Metric %s/%s is already fed by filter legacy' % (NAMES['MetricNamespace'], NAMES['MetricName']),
                    'choose another MetricName')
 
     def test_filter_name_taken_by_a_filter_with_dimensions(self):
         self.good_trail()
-        self.filters(metric_filter(name=EVENTS['FilterName'], dimensions={'User': '$.userIdentity.arn'}))
-        self.fails('A metric filter named %s already exists' % EVENTS['FilterName'])
+        self.filters(metric_filter(name=NAMES['FilterName'], dimensions={'User': '$.userIdentity.arn'}))
+        self.fails('A metric filter named %s already exists' % NAMES['FilterName'])
 
     def test_alarm_name_taken_by_an_alarm_the_runbook_did_not_create(self):
         self.good_trail()
         self.filters()
-        self.alarm_named(EVENTS['AlarmName'], alarm(name=EVENTS['AlarmName'], AlarmDescription='Hand-made alarm'))
-        self.fails('An alarm named %s already exists and was not created by this runbook' % EVENTS['AlarmName'], 'choose another AlarmName')
+        self.alarm_named(NAMES['AlarmName'], alarm(name=NAMES['AlarmName'], AlarmDescription='Hand-made alarm'))
+        self.fails('An alarm named %s already exists and was not created by this runbook' % NAMES['AlarmName'], 'choose another AlarmName')
 
     def test_alarm_name_taken_by_an_alarm_without_description(self):
         self.good_trail()
         self.filters()
-        self.alarm_named(EVENTS['AlarmName'], alarm(name=EVENTS['AlarmName']))
-        self.fails('An alarm named %s already exists' % EVENTS['AlarmName'])
+        self.alarm_named(NAMES['AlarmName'], alarm(name=NAMES['AlarmName']))
+        self.fails('An alarm named %s already exists' % NAMES['AlarmName'])
 
     def test_alarm_the_runbook_created_may_be_written_again(self):
         self.good_trail()
         self.filters()
-        self.alarm_named(EVENTS['AlarmName'], alarm(name=EVENTS['AlarmName'], AlarmDescription=self.script.ALARM_DESCRIPTION,
-                                                    ActionsEnabled=False))
+        self.alarm_named(NAMES['AlarmName'], alarm(name=NAMES['AlarmName'], AlarmDescription=DESCRIPTION_41, ActionsEnabled=False))
         self.assertEqual(self.discover()['AlarmAction'], 'create')
 
     def test_given_names_are_used(self):
