@@ -41,7 +41,7 @@ interface Row {
 
 /** The control the remediation document serves, and its column in the matrix. */
 const REMEDIATED = CONTROLS.findIndex((c) => c.id === DEFAULT_CONTROL);
-/** Annotations in the details are cut to this many characters (whole ones are at most 256). */
+/** Annotations of failing cells are cut to this many characters (whole ones are at most 256). */
 const CLIP = 150;
 
 function paint(text: string, code: number): string {
@@ -255,7 +255,7 @@ function details(row: Row): string[] {
     if (i === REMEDIATED && row.remediation) {
       const [done1, ...rest] = row.remediation.split('\n');
       lines.push(`        remediation: ${done1}`, ...rest.map((l) => `      ${l}`));
-      if (row.after) lines.push(`        then ${verdict(row.after.complianceType)}: ${clip(row.after.annotation)}`);
+      if (row.after) lines.push(`        then ${verdict(row.after.complianceType)}: ${row.after.annotation}`);
     }
   });
   return lines;

@@ -24,7 +24,7 @@ const withBundle = skipWhen(noBundle);
 /** The sample accounts' ids, in order. */
 const ACCOUNTS = ['111111111111', '222222222222', '333333333333', '444444444444', '555555555555', '666666666666', '777777777777'];
 /** A matrix row's cells: one per control, then the unauthorized-api-calls control after remediation. */
-const CELLS = '((?:(?:ok|NO|n/a) +){15})(\\S+)';
+const CELLS = '((?:(?:ok|NO|n/a) +){15})(\\S.*)';
 
 /** Runs `npm start` with PATH and extra variables, its standard output going to the file `out`; returns that output. */
 function start(out: string, env: NodeJS.ProcessEnv): string {
