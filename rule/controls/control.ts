@@ -75,6 +75,10 @@ export interface ControlPolicy {
   /** Words for the ceiling: "successful calls", "sign-ins with MFA or other events". */
   ceilingNoun: string;
   ceilingRecordNoun: string;
+  /** What the floor is, for accepted verdicts: "errorCode *UnauthorizedOperation or AccessDenied*, except ...". */
+  floorDefinition: string;
+  /** The ceiling's name in "(allowed: the <ceilingCheck> is off)": "successful-call check". */
+  ceilingCheck: string;
 }
 
 /** Names of what this project deploys and creates for a control (Config rule, metric filter, metric, alarm). */
