@@ -1,5 +1,9 @@
-// Stages the rule for the AWS Config RDK (awslabs/aws-config-rdk): dist/rdk/<RuleName>/ holding parameters.json and
-// the bundle's index.js, so that `cd dist/rdk && rdk deploy <RuleName>` deploys it.
+// Stages the rules for the AWS Config RDK (awslabs/aws-config-rdk): one folder dist/rdk/<RuleName>/ per control of the
+// catalogue (fifteen), each holding its parameters.json and the bundle's index.js, so that
+// `cd dist/rdk && rdk deploy --all` (or `rdk deploy <RuleName> ...`) deploys them. The root parameters.json is the
+// unauthorized-api-calls definition; each control's is derived from it by scripts/control-rules.ts (rule name,
+// description, Control in InputParameters, its remediation passing Control). RDK gives each rule a function of its
+// own (fifteen copies of the bundle); account-rule.yaml is the path with one function for every rule.
 //
 //   node scripts/package-rdk.mjs [--dist DIR] [--out DIR] [--parameters FILE] [--without-remediation]
 //
@@ -16,6 +20,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadControlRules } from './package.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RUNTIME = 'nodejs22.x';
@@ -86,32 +91,38 @@ function checkInputParameters(text) {
   if (text.length > INPUT_PARAMETERS_MAX) throw new Error(`InputParameters is ${text.length} characters; AWS Config allows 1,024`);
 }
 
-function main() {
-  const args = parseArgs(process.argv.slice(2));
-  const bundle = join(args.dist, 'index.js');
-  if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run \`npm run build\` first`);
-  const source = JSON.parse(readFileSync(args.parameters, 'utf8'));
-  const { definition, notes } = rdkDefinition(source, args);
+/** Writes one RDK folder, replacing what a previous run or deploy left there. */
+function stage(out, bundle, definition, notes) {
   const ruleName = definition.Parameters.RuleName;
-  const folder = join(args.out, ruleName);
+  const folder = join(out, ruleName);
   rmSync(folder, { recursive: true, force: true });
   mkdirSync(folder, { recursive: true });
   writeFileSync(join(folder, 'parameters.json'), `${JSON.stringify(definition, null, 2)}\n`);
   cpSync(bundle, join(folder, 'index.js'));
-  const shown = relative(process.cwd(), folder) || folder;
-  console.log(`staged ${shown}/ (parameters.json, index.js)`);
+  console.log(`staged ${relative(process.cwd(), folder) || folder}/ (parameters.json, index.js)`);
   for (const note of notes) console.log(`  ${note}`);
-  console.log(`deploy: cd ${relative(process.cwd(), args.out) || args.out} && rdk deploy ${ruleName}`);
-  if (definition.Parameters.Remediation) {
-    console.log('  the remediation needs its document and role first: deploy/templates/remediation-runbook.yaml (deploy/README.md)');
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const bundle = join(args.dist, 'index.js');
+  if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run \`npm run build\` first`);
+  const source = JSON.parse(readFileSync(args.parameters, 'utf8'));
+  // The root definition is checked first (a malformed InputParameters is named as such), then every derived one,
+  // before any folder is written: a bad one stages nothing.
+  rdkDefinition(source, args);
+  const { rdkDefinitions } = await loadControlRules();
+  const staged = rdkDefinitions(source).map(({ definition }) => rdkDefinition(definition, args));
+  for (const { definition, notes } of staged) stage(args.out, bundle, definition, notes);
+  console.log(`deploy: cd ${relative(process.cwd(), args.out) || args.out} && rdk deploy --all (or rdk deploy <RuleName> ...)`);
+  if (staged.some(({ definition }) => definition.Parameters.Remediation)) {
+    console.log('  the remediations need their document and role first: deploy/templates/remediation-runbook.yaml (deploy/README.md)');
   }
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  try {
-    main();
-  } catch (e) {
+  main().catch((e) => {
     console.error(`package-rdk: ${e instanceof Error ? e.message : String(e)}`);
     process.exit(1);
-  }
+  });
 }

@@ -4,6 +4,9 @@
 //   node scripts/package.mjs [--dist DIR] [--out FILE]   write the zip (run `npm run build` first)
 //   node scripts/package.mjs --embed-document [--templates DIR]
 //                                                        copy remediation/*.yaml into the templates that embed it
+//   node scripts/package.mjs --generate-controls         rewrite the per-control blocks of the templates and the
+//                                                        alarm list of deploy/iam/remediation-policy.json from the
+//                                                        catalogue (scripts/control-rules.ts says which)
 //
 // The zip is written here, with node:zlib's deflateRawSync and a CRC-32 table, rather than by the `zip` command:
 // that command is on this machine but not on every developer's (nor declared anywhere the project installs from),
@@ -164,22 +167,53 @@ function embedIntoTemplates(dir) {
   }
 }
 
+/** scripts/control-rules.ts, through tsx: the catalogue it reads is TypeScript. */
+export async function loadControlRules() {
+  const { tsImport } = await import('tsx/esm/api');
+  return tsImport('./control-rules.ts', import.meta.url);
+}
+
+async function generateControls(dir) {
+  const rules = await loadControlRules();
+  for (const [file, blocks] of Object.entries(rules.TEMPLATE_BLOCKS)) {
+    const path = join(dir, file);
+    const before = readFileSync(path, 'utf8');
+    const after = rules.regenerate(before, blocks, file);
+    if (after !== before) {
+      writeFileSync(path, after);
+      console.log(`updated ${relative(process.cwd(), path) || path}`);
+    }
+  }
+  const policyPath = join(ROOT, 'deploy', 'iam', 'remediation-policy.json');
+  const before = readFileSync(policyPath, 'utf8');
+  const after = `${JSON.stringify(rules.regeneratePolicy(JSON.parse(before)), null, 2)}\n`;
+  if (after !== before) {
+    writeFileSync(policyPath, after);
+    console.log(`updated ${relative(process.cwd(), policyPath) || policyPath}`);
+  }
+}
+
 function parseArgs(argv) {
-  const args = { dist: join(ROOT, 'dist'), out: undefined, embed: false, templates: join(ROOT, 'deploy', 'templates') };
+  const args = { dist: join(ROOT, 'dist'), out: undefined, embed: false, generate: false, templates: join(ROOT, 'deploy', 'templates') };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--dist') args.dist = resolve(argv[++i] ?? '');
     else if (a === '--out') args.out = resolve(argv[++i] ?? '');
     else if (a === '--embed-document') args.embed = true;
+    else if (a === '--generate-controls') args.generate = true;
     else if (a === '--templates') args.templates = resolve(argv[++i] ?? '');
-    else throw new Error(`unknown argument '${a}'; usage: package.mjs [--dist DIR] [--out FILE] | --embed-document [--templates DIR]`);
+    else throw new Error(`unknown argument '${a}'; usage: package.mjs [--dist DIR] [--out FILE] | --embed-document [--templates DIR] | --generate-controls [--templates DIR]`);
   }
   args.out ??= join(args.dist, ZIP_NAME);
   return args;
 }
 
-function main() {
+async function main() {
   const args = parseArgs(process.argv.slice(2));
+  if (args.generate) {
+    await generateControls(args.templates);
+    return;
+  }
   if (args.embed) {
     embedIntoTemplates(args.templates);
     return;
@@ -191,10 +225,8 @@ function main() {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  try {
-    main();
-  } catch (e) {
+  main().catch((e) => {
     console.error(`package: ${e instanceof Error ? e.message : String(e)}`);
     process.exit(1);
-  }
+  });
 }

@@ -19,19 +19,27 @@ import {
   trustStatements,
   type JsonObject,
 } from './cfn-template';
+import { controlById } from '../../rule/controls/catalogue';
+import { NAME_PARAMETERS } from '../../scripts/control-rules';
 import { ROLE_NAME_SAMPLES, documentParameters, policyDocument, ruleAccepts } from './support';
 
 const t = loadTemplate('account-rule.yaml');
 const documentParameterSpecs = documentParameters();
 const optional = JSON.parse(rdk.Parameters.OptionalParameters) as Record<string, string>;
 const PARAMETER_NAMES = Object.keys(PARAMETER_DEFINITIONS) as ParameterName[];
+const defaultControl = controlById('unauthorized-api-calls');
+const defaultNames = Object.fromEntries(Object.entries(NAME_PARAMETERS).map(([p, key]) => [p, defaultControl.names[key]])) as Record<keyof typeof NAME_PARAMETERS, string>;
+/** Control is fixed per rule (controls.test.ts); every other rule parameter is a template parameter. */
+const TEMPLATE_PARAMETER_NAMES = PARAMETER_NAMES.filter((name) => name !== 'Control');
 
 describe('account-rule.yaml', () => {
-  const [ruleId, rule] = onlyResourceOfType(t, 'AWS::Config::ConfigRule');
+  // The unauthorized-api-calls rule and its remediation, by the logical ids they keep (controls.test.ts: the others).
+  const ruleId = 'ConfigRule';
+  const rule = t.Resources[ruleId]!;
   const [fnId] = onlyResourceOfType(t, 'AWS::Lambda::Function');
   const [permissionId, permission] = onlyResourceOfType(t, 'AWS::Lambda::Permission');
   const [documentId, document] = onlyResourceOfType(t, 'AWS::SSM::Document');
-  const [, remediation] = onlyResourceOfType(t, 'AWS::Config::RemediationConfiguration');
+  const remediation = t.Resources.Remediation!;
 
   describe('wiring', () => {
     it('points the rule at the function, after the permission that lets AWS Config invoke it', () => {
@@ -58,9 +66,9 @@ describe('account-rule.yaml', () => {
       expect(stringOf(props(rule).Description, 'Description').length).toBeLessThanOrEqual(256);
     });
 
-    it('builds InputParameters from the template parameters of the same names, one per rule parameter', () => {
+    it('builds InputParameters from the template parameters of the same names, one per rule parameter, and its Control', () => {
       const input = props(rule).InputParameters;
-      expect(input).toEqual(Object.fromEntries(PARAMETER_NAMES.map((name) => [name, { Ref: name }])));
+      expect(input).toEqual(Object.fromEntries(PARAMETER_NAMES.map((name) => [name, name === 'Control' ? 'unauthorized-api-calls' : { Ref: name }])));
     });
 
     it('remediates with the document, run by the automation role, on the account the rule evaluates', () => {
@@ -90,6 +98,7 @@ describe('account-rule.yaml', () => {
       expect(t.Parameters.MaximumAutomaticAttempts!.Default).toBe(r.MaximumAutomaticAttempts);
       expect(t.Parameters.RetryAttemptSeconds!.Default).toBe(r.RetryAttemptSeconds);
       expect(Object.keys(r.Parameters).sort()).toEqual(['AccountId', 'AutomationAssumeRole']);
+      // The RDK folders add Control per rule (controls.test.ts).
     });
 
     it('passes every document parameter: the required ones from the rule, the others from template parameters', () => {
@@ -100,17 +109,29 @@ describe('account-rule.yaml', () => {
           expect(spec.default).toBeUndefined();
           continue;
         }
+        if (name === 'Control') {
+          expect(parameters[name]).toEqual({ StaticValue: { Values: ['unauthorized-api-calls'] } });
+          continue;
+        }
         const passed = { StaticValue: { Values: [{ Ref: name }] } };
         // Empty values cannot be static values: optional ones are left out when empty, and the document's default applies.
-        if (spec.default === '') expect(parameters[name]).toEqual({ 'Fn::If': [`Has${name}`, passed, { Ref: 'AWS::NoValue' }] });
+        if (spec.default === '' && !(name in NAME_PARAMETERS)) expect(parameters[name]).toEqual({ 'Fn::If': [`Has${name}`, passed, { Ref: 'AWS::NoValue' }] });
         else expect(parameters[name]).toEqual(passed);
       }
     });
 
     it('offers the document parameters as template parameters with the same defaults and constraints', () => {
       for (const [name, spec] of Object.entries(documentParameterSpecs)) {
-        if (name === 'AutomationAssumeRole' || name === 'AccountId') continue;
+        // Control is fixed per rule, not a template parameter.
+        if (name === 'AutomationAssumeRole' || name === 'AccountId' || name === 'Control') continue;
         const p = t.Parameters[name];
+        if (name in NAME_PARAMETERS) {
+          // The document's empty default means the control's name; the template spells 4.1's out, so that the
+          // automation role's policy names its alarm (controls.test.ts), and the document accepts it.
+          expect({ name, type: p?.Type, default: p?.Default }).toEqual({ name, type: 'String', default: defaultNames[name as keyof typeof NAME_PARAMETERS] });
+          expect(String(p!.Default)).toMatch(new RegExp(spec.allowedPattern!));
+          continue;
+        }
         expect({ name, type: p?.Type, default: p?.Default, pattern: p?.AllowedPattern, values: p?.AllowedValues }).toEqual({
           name,
           type: 'String',
@@ -124,20 +145,24 @@ describe('account-rule.yaml', () => {
 
   describe('rule parameters', () => {
     it('are template parameters with the defaults of rule/parameters.ts and parameters.json', () => {
-      for (const name of PARAMETER_NAMES) {
+      for (const name of TEMPLATE_PARAMETER_NAMES) {
         const definition = PARAMETER_DEFINITIONS[name];
         const p = t.Parameters[name];
         expect({ name, type: p?.Type, default: p?.Default }).toEqual({ name, type: 'String', default: definition.default });
         expect({ name, optional: optional[name] }).toEqual({ name, optional: definition.default });
       }
       expect(Object.keys(optional).sort()).toEqual([...PARAMETER_NAMES].sort());
+      expect(t.Parameters.Control).toBeUndefined();
     });
 
     it('allow exactly the values the rule validates', () => {
-      for (const name of PARAMETER_NAMES) {
+      for (const name of TEMPLATE_PARAMETER_NAMES) {
         const definition: { default: string; allowedValues?: readonly string[] } = PARAMETER_DEFINITIONS[name];
         const p = t.Parameters[name]!;
-        if (definition.allowedValues) {
+        if (name === 'StrictPatternVersion') {
+          // Pattern ids of the unauthorized-api-calls control, the one rule that takes it (controls.test.ts).
+          expect(p.AllowedValues).toEqual(['', 'cis-1.2', 'cis-2.0']);
+        } else if (definition.allowedValues) {
           expect({ name, values: p.AllowedValues }).toEqual({ name, values: [...definition.allowedValues] });
           expect(definition.allowedValues.every((v) => ruleAccepts(name, v))).toBe(true);
         } else {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import rdk from '../../parameters.json';
+import { CONTROLS } from '../../rule/controls/catalogue';
 import { ROOT, readTemplateText, templateFiles } from './cfn-template';
 
 interface ZipEntry {
@@ -150,15 +151,22 @@ describe('scripts/package-rdk.mjs', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(readdirSync(folder()).sort()).toEqual(['index.js', 'parameters.json']);
-    expect(r.stdout).toContain(`rdk deploy ${rdk.Parameters.RuleName}`);
+    expect(r.stdout).toContain('rdk deploy --all');
+    // One folder per control, each with the same two files.
+    expect(readdirSync(join(dir, 'dist', 'rdk')).sort()).toEqual(CONTROLS.map((c) => c.names.configRule).sort());
+    for (const c of CONTROLS) expect(readdirSync(join(dir, 'dist', 'rdk', c.names.configRule)).sort()).toEqual(['index.js', 'parameters.json']);
     const staged = JSON.parse(readFileSync(join(folder(), 'parameters.json'), 'utf8')) as typeof rdk;
     expect(staged.Parameters).toMatchObject({ SourceRuntime: 'nodejs22.x', SourceHandler: 'index.handler', RuleName: rdk.Parameters.RuleName });
     // RDK copies Remediation verbatim into AWS::Config::RemediationConfiguration, which requires ConfigRuleName.
-    expect(staged.Parameters.Remediation).toEqual(rdk.Parameters.Remediation);
+    expect(staged.Parameters.Remediation).toEqual({
+      ...rdk.Parameters.Remediation,
+      Parameters: { ...rdk.Parameters.Remediation.Parameters, Control: { StaticValue: { Values: ['unauthorized-api-calls'] } } },
+    });
     expect(staged.Parameters.Remediation.ConfigRuleName).toBe(rdk.Parameters.RuleName);
-    const { Remediation: _r, ...rest } = staged.Parameters;
-    const { Remediation: _o, ...original } = rdk.Parameters;
+    const { Remediation: _r, InputParameters, OptionalParameters: _p, ...rest } = staged.Parameters;
+    const { Remediation: _o, InputParameters: _i, OptionalParameters: _q, ...original } = rdk.Parameters;
     expect(rest).toEqual(original);
+    expect(JSON.parse(InputParameters)).toEqual({ Control: 'unauthorized-api-calls' });
     expect(staged.Tags).toBe(rdk.Tags);
   });
 
@@ -167,13 +175,14 @@ describe('scripts/package-rdk.mjs', () => {
   // (rdk/core/util: "RDK-Rule-Function-" + the rule name without underscores, refused over 64 characters, not
   // truncated, unless CustomLambdaName is set) and its --maximum-frequency choices. AWS Config caps InputParameters
   // at 1,024 characters.
-  it('stages a rule that RDK\'s template accepts', () => {
+  it.each(CONTROLS.map((c) => c.names.configRule))('stages a rule that RDK\'s template accepts: %s', (ruleName) => {
     expect(run('package-rdk.mjs', ['--dist', join(dir, 'dist')]).status).toBe(0);
-    const staged = JSON.parse(readFileSync(join(folder(), 'parameters.json'), 'utf8')) as typeof rdk & { Parameters: { CustomLambdaName?: string } };
+    const ruleFolder = join(dir, 'dist', 'rdk', ruleName);
+    const staged = JSON.parse(readFileSync(join(ruleFolder, 'parameters.json'), 'utf8')) as typeof rdk & { Parameters: { CustomLambdaName?: string } };
     const p = staged.Parameters;
     expect(p.RuleName.length).toBeGreaterThanOrEqual(1);
     expect(p.RuleName.length).toBeLessThanOrEqual(128);
-    expect(p.RuleName).toBe(readdirSync(join(dir, 'dist', 'rdk'))[0]);
+    expect(p.RuleName).toBe(ruleName);
     expect(p.Description.length).toBeGreaterThanOrEqual(1);
     expect(p.Description.length).toBeLessThanOrEqual(255);
     expect((p.CustomLambdaName ?? `RDK-Rule-Function-${p.RuleName.replace(/_/g, '')}`).length).toBeLessThanOrEqual(64);
@@ -182,8 +191,8 @@ describe('scripts/package-rdk.mjs', () => {
     expect(typeof input === 'object' && input !== null && !Array.isArray(input)).toBe(true);
     expect(p.InputParameters.length).toBeLessThanOrEqual(1024);
     const [file, exported] = p.SourceHandler.split('.');
-    expect(readdirSync(folder())).toContain(`${file}.js`);
-    expect(readFileSync(join(folder(), `${file}.js`), 'utf8')).toMatch(new RegExp(`exports\\.${exported}\\b`));
+    expect(readdirSync(ruleFolder)).toContain(`${file}.js`);
+    expect(readFileSync(join(ruleFolder, `${file}.js`), 'utf8')).toMatch(new RegExp(`exports\\.${exported}\\b`));
   });
 
   it.each([
