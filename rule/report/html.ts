@@ -26,7 +26,7 @@ h1{font-size:18px;margin:0 0 4px}
 table{border-collapse:collapse}
 th,td{border:1px solid #ddd;padding:2px 4px;text-align:center;white-space:nowrap}
 th{background:#f4f4f4;cursor:pointer;position:sticky;top:0}
-th.control{writing-mode:vertical-rl;transform:rotate(180deg);max-height:180px;font-weight:normal}
+th.control{writing-mode:vertical-rl;transform:rotate(180deg);max-height:260px;font-weight:normal}
 td.name{text-align:left}
 td.cell{width:18px;cursor:pointer}
 td.COMPLIANT{background:#2e9d4f;color:#fff}
