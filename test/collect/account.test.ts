@@ -3,11 +3,15 @@
  * AWS calls it took to reach it.
  */
 import { collectAccountSnapshot } from '../../rule/collect/account';
+import { CONTROLS, controlById } from '../../rule/controls/catalogue';
+import type { Control } from '../../rule/controls/control';
+import { evaluateAccount, evaluateControls } from '../../rule/evaluate-account';
 import { decide, MAX_ANNOTATION_LENGTH, type AccountDecision } from '../../rule/decide';
 import { DEFAULT_PARAMETERS, type RuleParameters } from '../../rule/parameters';
 import { CIS_PATTERNS } from '../../rule/pattern/cis';
 import type { AdvancedEventSelector, MetricAlarm, MetricDataQuery } from '../../rule/snapshot';
 import { FakeAwsReader, type FakeAwsReaderOptions, type FakeCall } from '../support/fake-reader';
+import { familyWorld } from './family-world';
 import {
   ACCOUNT_ID,
   ALARM_NAME,
@@ -447,5 +451,66 @@ describe('annotations', () => {
     const e = await evaluate(world);
     expect(e.complianceType).toBe('NON_COMPLIANT');
     expect(e.annotation.length).toBeLessThanOrEqual(256);
+  });
+});
+
+// ---- Every control from one set of reads -------------------------------------------------------------------------
+
+describe('several controls from one set of reads (evaluateControls)', () => {
+  const parameters: RuleParameters = DEFAULT_PARAMETERS;
+  const request = { accountId: ACCOUNT_ID, region: REGION, parameters };
+  const alone = async (world: World, control: Control): Promise<AccountDecision> =>
+    evaluateAccount(new FakeAwsReader(world, ACCOUNT_ID), { ...request, parameters: { ...parameters, control: control.id } });
+
+  it('gives each control the decision evaluateAccount gives it alone, in order', async () => {
+    for (const world of [familyWorld(), compliantWorld(), compliantWith((a) => (a.topics[0]!.subscriptions = [pendingEmail()]))]) {
+      const together = await evaluateControls(new FakeAwsReader(world, ACCOUNT_ID), request, CONTROLS);
+      const separately = [];
+      for (const control of CONTROLS) separately.push(await alone(world, control));
+      expect(together).toEqual(separately);
+    }
+  });
+
+  it('reads the shared trail, log group and topic once for all fifteen controls: at most 4 + 2 per control + 1 calls', async () => {
+    const reader = new FakeAwsReader(familyWorld(), ACCOUNT_ID);
+    const decisions = await evaluateControls(reader, request, CONTROLS);
+    expect(decisions.map((d) => d.complianceType)).toEqual(CONTROLS.map(() => 'COMPLIANT'));
+    expect(reader.calls.length).toBeLessThanOrEqual(4 + 2 * CONTROLS.length + 1);
+    const once = ['cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors', 'logs:DescribeMetricFilters', 'sns:ListSubscriptionsByTopic'];
+    for (const action of once) expect(count({ ...decisions[0]!, calls: reader.calls, actions: reader.actions }, action)).toBe(1);
+  });
+
+  it('a trail excluding kms.amazonaws.com management events cannot serve CMK deletion, and still serves unauthorized calls', async () => {
+    const world = compliantWith((a) => {
+      mainTrail(a).eventSelectors = [{ readWriteType: 'All', includeManagementEvents: true, excludeManagementEventSources: ['kms.amazonaws.com'] }];
+    });
+    const [unauthorized, cmk] = await evaluateControls(new FakeAwsReader(world, ACCOUNT_ID), request, [
+      controlById('unauthorized-api-calls'),
+      controlById('cmk-disable-or-scheduled-deletion'),
+    ]);
+    expect(unauthorized!.complianceType).toBe('COMPLIANT');
+    expect(unauthorized!.annotation).toContain('trail excludes kms.amazonaws.com management events');
+    expect(cmk).toEqual({
+      complianceType: 'NON_COMPLIANT',
+      annotation: `Trail main (us-east-1): excludes kms.amazonaws.com management events, so it cannot see ${controlById('cmk-disable-or-scheduled-deletion').policy.floorNoun}; stop excluding them`,
+    });
+  });
+
+  it('an advanced selector excluding kms* event sources blinds CMK deletion too', async () => {
+    const world = compliantWith((a) => {
+      const t = mainTrail(a);
+      delete t.eventSelectors;
+      t.advancedEventSelectors = [{ fieldSelectors: [{ field: 'eventCategory', equals: ['Management'] }, { field: 'eventSource', notStartsWith: ['kms'] }] }];
+    });
+    const [cmk] = await evaluateControls(new FakeAwsReader(world, ACCOUNT_ID), request, [controlById('cmk-disable-or-scheduled-deletion')]);
+    expect(cmk!.annotation).toContain('excludes kms* management events');
+  });
+
+  it("names the control's subject when no filter of the log group catches it", async () => {
+    const e = await alone(compliantWorld(), controlById('root-usage'));
+    expect(e).toEqual({
+      complianceType: 'NON_COMPLIANT',
+      annotation: `Trail main (us-east-1): none of the 1 metric filters on log group ${LOG_GROUP_NAME} catches ${controlById('root-usage').policy.floorNoun}; add one with the CIS pattern`,
+    });
   });
 });
