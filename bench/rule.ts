@@ -1,5 +1,6 @@
 /**
- * Benchmark of the rule: API calls per evaluation (read from the local AWS's own log), an evaluation with a hostile
+ * Benchmark of the rule: API calls per evaluation (read from the local AWS's own log), the calls of evaluating all
+ * fifteen controls of an account at once (the in-memory fake AWS's call log), an evaluation with a hostile
  * metric filter beside the good one (verdict and time as a ratio to the plain evaluation, in the same run), the
  * Lambda bundle's size, and its cold init time beside importing the same SDK clients unbundled.
  * Prints figures; asserts nothing. Needs `npm run build` first (the bench script does it).
@@ -10,11 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lambdaBudget } from '../rule/budget';
 import { collectAccountSnapshot } from '../rule/collect/account';
-import { evaluateAccount } from '../rule/evaluate-account';
+import { CONTROLS } from '../rule/controls/catalogue';
+import { evaluateAccount, evaluateControls } from '../rule/evaluate-account';
 import { SdkAwsReader } from '../rule/collect/sdk-reader';
 import { DEFAULT_PARAMETERS } from '../rule/parameters';
 import { startLocalAws } from '../devtools/local-aws/server';
 import { HOSTILE_FILTERS } from '../test/fixtures/hostile-filters';
+import { FakeAwsReader } from '../test/support/fake-reader';
+import { familyWorld, SHARED_TOPIC_ARN } from '../test/collect/family-world';
 import { ACCOUNT_ID, REGION, TOPIC_NAME, accountIn, cisAlarm, cisFilter, compliantWorld, topicArn, type World } from '../test/support/world';
 
 const TOPIC_ARN = topicArn(ACCOUNT_ID, REGION, TOPIC_NAME);
@@ -46,6 +50,21 @@ async function timedEvaluation(world: World): Promise<{ ms: number; complianceTy
   } finally {
     await local.close();
   }
+}
+
+/** Calls of `evaluate --control all` on the account, by action, and whether every control came out COMPLIANT. */
+async function familyCalls(world: World): Promise<{ calls: number; byAction: Map<string, number>; compliant: number }> {
+  const reader = new FakeAwsReader(world, ACCOUNT_ID);
+  const decisions = await evaluateControls(reader, { accountId: ACCOUNT_ID, region: REGION, parameters: DEFAULT_PARAMETERS }, CONTROLS);
+  const byAction = new Map<string, number>();
+  for (const action of reader.actions) byAction.set(action, (byAction.get(action) ?? 0) + 1);
+  return { calls: reader.calls.length, byAction, compliant: decisions.filter((d) => d.complianceType === 'COMPLIANT').length };
+}
+
+function withUnrelatedAlarms(world: World): World {
+  const account = accountIn(world, ACCOUNT_ID);
+  for (let i = 0; i < 10_000; i++) account.alarms.push(cisAlarm(ACCOUNT_ID, REGION, SHARED_TOPIC_ARN, { alarmName: `other-${i}`, metricName: `OtherMetric${i % 100}` }));
+  return world;
 }
 
 function withFilter(pattern: string): World {
@@ -82,6 +101,9 @@ function coldRequire(target: string, runs: number): number {
 async function main(): Promise<void> {
   const plain = await callsFor(compliantWorld());
   const busy = await callsFor(crowded());
+  const family = await familyCalls(familyWorld());
+  const familyBusy = await familyCalls(withUnrelatedAlarms(familyWorld()));
+  const goal = 4 + 2 * CONTROLS.length + 1;
   // Warm up the engine and the SDK once, so that the plain run and the hostile ones are compared alike.
   await timedEvaluation(compliantWorld());
   const good = await timedEvaluation(compliantWorld());
@@ -95,6 +117,11 @@ async function main(): Promise<void> {
   console.log(`rule (node ${process.version})`);
   console.log(`  API calls, compliant one-trail account:                       ${plain}`);
   console.log(`  API calls, same with 10,000 unrelated alarms, 50 log groups:  ${busy}`);
+  console.log(`  evaluate --control all (${CONTROLS.length} controls), all compliant, one shared topic (in-memory AWS):`);
+  console.log(`    COMPLIANT controls:                                         ${family.compliant} of ${CONTROLS.length}`);
+  console.log(`    API calls:                                                  ${family.calls} (goal at most ${goal}; ${(family.calls / goal).toFixed(2)} of it)`);
+  console.log(`    by action:                                                  ${[...family.byAction].map(([a, n]) => `${a.split(':')[1]} ${n}`).join(', ')}`);
+  console.log(`    API calls with 10,000 unrelated alarms:                     ${familyBusy.calls} (${(familyBusy.calls / family.calls).toFixed(2)}x)`);
   console.log(`  evaluation of the compliant account:                          ${good.complianceType}, ${good.ms.toFixed(0)} ms`);
   console.log('  the same with one hostile filter beside the good one (verdict, time as a ratio to the above):');
   for (const h of hostile) console.log(`    ${h.name.padEnd(28)} ${h.complianceType.padEnd(14)} ${(h.ms / good.ms).toFixed(2)}x  (${h.ms.toFixed(0)} ms)`);
