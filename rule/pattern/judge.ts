@@ -1,25 +1,22 @@
 /**
- * Judges a metric filter pattern against the CIS definition of unauthorized API calls, by what it matches.
+ * Judges a metric filter pattern against a control's policy (rule/controls/catalogue.ts), by what it matches. For
+ * unauthorized API calls, the default control:
  *
  * - Floor: it must match every CloudTrail record whose errorCode ends with "UnauthorizedOperation" or starts
  *   with "AccessDenied", except records from delivery.logs.amazonaws.com and records of HeadBucket.
  * - Ceiling (on unless switched off): it must not match any successful call, i.e. a record without errorCode.
  * - It must match at least one record.
- * Each question is decided by RecordSpace (see search.ts for the method and its limits); every rejection comes
- * with a realistic CloudTrail record that shows it. Strict mode additionally demands the literal CIS text.
+ * Every control's floor and ceiling are filter patterns themselves, so each question is decided by the same
+ * RecordSpace search (see search.ts for the method and its limits); every rejection comes with a realistic
+ * CloudTrail record that shows it. Strict mode additionally demands the literal text of one published pattern.
  */
+import { DEFAULT_CONTROL, NEWEST_CIS_VERSION, type CisVersion as ControlCisVersion, type Control, type PublishedPattern } from '../controls/control';
+import { cisTextOf, controlById, floorOf, publishedPattern } from '../controls/catalogue';
 import type { Expression, FilterPattern } from './ast';
 import { conditionsOf, isCondition } from './ast';
-import {
-  CIS_PATTERNS,
-  CIS_VERSION_NAMES,
-  UNAUTHORIZED_CALL_DEFINITION,
-  withoutWhitespace,
-  type CisVersion,
-  type StrictVersion,
-} from './cis';
-import { CLOUDTRAIL_FIELDS, SAMPLE_RECORDS } from './cloudtrail';
-import { evaluateExpression, matchesLogEvent, type JsonObject } from './evaluate';
+import { UNAUTHORIZED_CALL_DEFINITION, withoutWhitespace } from './cis';
+import { CLOUDTRAIL_FIELDS, REALISTIC_VALUES, SAMPLE_RECORDS } from './cloudtrail';
+import { evaluateExpression, matchesLogEvent, MISSING, resolveSelector, type JsonObject } from './evaluate';
 import { formatPatternError, parseFilterPattern } from './parser';
 import { printExpression, printSelector } from './printer';
 import {
@@ -34,10 +31,14 @@ import {
 } from './search';
 
 export interface JudgeOptions {
-  /** Reject patterns that match successful calls. Default true. */
+  /** The control whose policy the pattern is held to. Default unauthorized-api-calls. */
+  control?: Control;
+  /** The CIS version whose floor applies (FAMILY.md §3.2 rule 8). Default the newest. */
+  cisVersion?: ControlCisVersion;
+  /** Reject patterns that match the control's ceiling (for 4.1: successful calls). Default true. */
   ceiling?: boolean;
-  /** Accept only the literal text of this CIS version, whitespace aside. */
-  strict?: StrictVersion;
+  /** Accept only the literal text of this published pattern of the control (`cis-2.0`, `securityhub`), whitespace aside. */
+  strict?: string;
   /** Work (condition evaluations) the judgement may spend before it rejects as not verified. Default SEARCH_WORK_LIMIT. */
   workLimit?: number;
   /** The evaluation's time budget, asked every few hundred search steps: when true the judge stops, not verified. */
@@ -54,10 +55,10 @@ export interface Verdict {
   summary: string;
   /** A CloudTrail record the pattern wrongly misses or wrongly matches; null when there is none. */
   counterexample: JsonObject | null;
-  /** What the counterexample shows: an unauthorized call the pattern misses, or a successful call it matches. */
-  counterexampleShows: 'missed unauthorized call' | 'matched successful call' | null;
-  /** CIS versions whose pattern matches exactly the same records (only for valid JSON patterns). */
-  sameMatchesAs: CisVersion[];
+  /** What the counterexample shows: a floor record the pattern misses, or a ceiling record it matches. */
+  counterexampleShows: 'missed' | 'overmatched' | null;
+  /** Ids of the control's published patterns that match exactly the same records (only for valid JSON patterns). */
+  sameMatchesAs: string[];
   /**
    * Set when the judge could not decide and rejected the pattern as not verified: 'complexity' when the pattern
    * needs more work than the judge's limit (or names what the judge does not model), 'time' when the evaluation's
@@ -72,15 +73,58 @@ function parsedExpression(text: string): Expression {
   return parsed.pattern.expression;
 }
 
-/** The floor as an expression: the CIS definition of an unauthorized call. */
+/** The floor of unauthorized-api-calls as an expression: the CIS definition of an unauthorized call. */
 export const FLOOR = parsedExpression(UNAUTHORIZED_CALL_DEFINITION);
-const NO_ERROR_CODE = parsedExpression('{ $.errorCode NOT EXISTS }');
-const CIS_EXPRESSIONS = Object.entries(CIS_PATTERNS).map(([version, text]) => ({
-  version: version as CisVersion,
-  expression: parsedExpression(text),
-}));
-const FLOOR_SUMMARY =
-  'catches every unauthorized call (errorCode *UnauthorizedOperation or AccessDenied*, except from delivery.logs.amazonaws.com and HeadBucket)';
+
+/** A control's policy under one CIS version, parsed: what the searches ask about. */
+interface Policy {
+  control: Control;
+  version: ControlCisVersion;
+  floor: Expression;
+  ceiling: Expression;
+  /** Published patterns that parse as JSON, each text once (a respelling of an earlier one is left out). */
+  published: { pattern: PublishedPattern; expression: Expression }[];
+  /** eventName values the floor lists, for "it lacks ..." hints. */
+  floorNames: string[];
+  /** Fields beyond eventName, eventSource and errorCode that the floor pins: shown when a record is described. */
+  detailFields: string[];
+}
+
+const POLICIES = new WeakMap<Control, Map<ControlCisVersion, Policy>>();
+const LISTED = new Set(['eventName', 'eventSource', 'errorCode', 'sourceIPAddress', 'eventType', 'readOnly']);
+
+/** The parsed policy of a control under a version, built once per control and version. */
+function policyOf(control: Control, version: ControlCisVersion): Policy {
+  const byVersion = POLICIES.get(control) ?? new Map<ControlCisVersion, Policy>();
+  POLICIES.set(control, byVersion);
+  const known = byVersion.get(version);
+  if (known) return known;
+  const floor = parsedExpression(floorOf(control, version));
+  const seen = new Set<string>();
+  const published = control.patterns.flatMap((pattern) => {
+    const text = withoutWhitespace(pattern.text);
+    const parsed = parseFilterPattern(pattern.text);
+    if (seen.has(text) || !parsed.ok || parsed.pattern.kind !== 'json') return [];
+    seen.add(text);
+    return [{ pattern, expression: parsed.pattern.expression }];
+  });
+  const floorConditions = conditionsOf(floor);
+  const floorNames = floorConditions.flatMap((c) =>
+    c.kind === 'compare' && c.operator === '=' && c.value.kind === 'string' && printSelector(c.selector) === '$.eventName' ? [c.value.text] : [],
+  );
+  const detailFields = [
+    ...new Set(floorConditions.map((c) => dotted(c.selector)).filter((f): f is string => f !== undefined && !LISTED.has(f) && !f.startsWith('userIdentity.invokedBy'))),
+  ];
+  const policy: Policy = { control, version, floor, ceiling: parsedExpression(control.policy.ceiling), published, floorNames, detailFields };
+  byVersion.set(version, policy);
+  return policy;
+}
+
+function dotted(selector: { segments: { kind: string; name?: string }[] }): string | undefined {
+  return selector.segments.every((s) => s.kind === 'key') ? selector.segments.map((s) => s.name).join('.') : undefined;
+}
+
+const isDefault = (policy: Policy): boolean => policy.control.id === DEFAULT_CONTROL;
 
 /** A record's string field, or "no <field>" (no errorCode) when it has none or a value of another type. */
 export function fieldText(record: JsonObject, key: string): string {
@@ -94,13 +138,27 @@ export function describeRecord(record: JsonObject): string {
   return `${fieldText(record, 'eventName')} (${fieldText(record, 'eventSource')}) ${outcome} from ${fieldText(record, 'sourceIPAddress')}`;
 }
 
-type Evidence = Pick<Verdict, 'counterexample' | 'counterexampleShows'>;
-const NO_EVIDENCE: Evidence = { counterexample: null, counterexampleShows: null };
-const missedCall = (record: JsonObject): Evidence => ({ counterexample: record, counterexampleShows: 'missed unauthorized call' });
-const matchedSuccess = (record: JsonObject): Evidence => ({ counterexample: record, counterexampleShows: 'matched successful call' });
+/** A value at a dotted path, as the counterexample line shows it: "IAMUser", true, or absent. */
+function valueAt(record: JsonObject, path: string): string {
+  const value = resolveSelector({ segments: path.split('.').map((name) => ({ kind: 'key', name })) }, record)[0];
+  return value === MISSING || value === undefined ? 'absent' : JSON.stringify(value);
+}
 
-function rejected(reason: string, summary: string, evidence: Evidence, valid = true): Verdict {
-  return { valid, accepted: false, reason, summary, ...evidence, sameMatchesAs: [] };
+/**
+ * describeRecord, with the fields that decide for the control (those its floor pins beyond the event and error,
+ * e.g. userIdentity.type and additionalEventData.MFAUsed) and a failed sign-in's errorMessage. Unauthorized API
+ * calls keep describeRecord's words.
+ */
+function describeFor(policy: Policy, record: JsonObject): string {
+  if (isDefault(policy)) return describeRecord(record);
+  const outcome =
+    typeof record.errorCode === 'string'
+      ? `failing with errorCode ${record.errorCode}`
+      : typeof record.errorMessage === 'string'
+        ? `failing with errorMessage ${JSON.stringify(record.errorMessage)} (no errorCode)`
+        : 'succeeding (no errorCode)';
+  const details = policy.detailFields.filter((f) => f !== 'errorMessage').map((f) => `${f} ${valueAt(record, f)}`);
+  return `${fieldText(record, 'eventName')} (${fieldText(record, 'eventSource')}) ${outcome}${details.length > 0 ? `, ${details.join(', ')}` : ''}`;
 }
 
 /** "DescribeInstances, no errorCode" or "RunInstances, Client.UnauthorizedOperation" */
@@ -108,59 +166,86 @@ export function briefRecord(record: JsonObject): string {
   return `${fieldText(record, 'eventName')}, ${fieldText(record, 'errorCode')}`;
 }
 
+/** briefRecord with the control's first deciding field: "ConsoleLogin, no errorCode, additionalEventData.MFAUsed \"Yes\"". */
+function briefFor(policy: Policy, record: JsonObject): string {
+  const first = policy.detailFields.find((f) => f !== 'errorMessage');
+  return isDefault(policy) || first === undefined ? briefRecord(record) : `${briefRecord(record)}, ${first} ${valueAt(record, first)}`;
+}
+
+type Evidence = Pick<Verdict, 'counterexample' | 'counterexampleShows'>;
+const NO_EVIDENCE: Evidence = { counterexample: null, counterexampleShows: null };
+const missedRecord = (record: JsonObject): Evidence => ({ counterexample: record, counterexampleShows: 'missed' });
+const overmatchedRecord = (record: JsonObject): Evidence => ({ counterexample: record, counterexampleShows: 'overmatched' });
+
+function rejected(reason: string, summary: string, evidence: Evidence, valid = true): Verdict {
+  return { valid, accepted: false, reason, summary, ...evidence, sameMatchesAs: [] };
+}
+
 function notVerified(why: GaveUpReason, reason: string, summary: string): Verdict {
   return { ...rejected(`not verified: ${reason}`, summary, NO_EVIDENCE), unverified: why };
 }
 
-function gaveUp(why: GaveUpReason, limit: number): Verdict {
+function gaveUp(policy: Policy, why: GaveUpReason, limit: number): Verdict {
+  const noun = policy.control.policy.floorNoun;
   return why === 'time'
     ? notVerified(
         'time',
-        "ran out of the evaluation's time budget before it could be shown to catch unauthorized calls; evaluate again, or use the CIS pattern",
+        `ran out of the evaluation's time budget before it could be shown to catch ${noun}; evaluate again, or use the CIS pattern`,
         "was not verified: ran out of the evaluation's time budget",
       )
     : notVerified(
         'complexity',
-        `the pattern needs more than ${limit.toLocaleString('en-US')} condition evaluations to check, so it cannot be shown to catch unauthorized calls; simplify it or use the CIS pattern`,
+        `the pattern needs more than ${limit.toLocaleString('en-US')} condition evaluations to check, so it cannot be shown to catch ${noun}; simplify it or use the CIS pattern`,
         'is too complex to verify; use the CIS pattern',
       );
 }
 
 /** A pattern naming an array element the search does not model can be rejected with a record, never accepted. */
-function beyondModelledIndex(index: number): Verdict {
+function beyondModelledIndex(policy: Policy, index: number): Verdict {
   return notVerified(
     'complexity',
-    `it tests array element [${index}], beyond the first ${MAX_ARRAY_INDEX + 1} elements the judge models in a CloudTrail record, so it cannot be shown to catch unauthorized calls; use the CIS pattern`,
+    `it tests array element [${index}], beyond the first ${MAX_ARRAY_INDEX + 1} elements the judge models in a CloudTrail record, so it cannot be shown to catch ${policy.control.policy.floorNoun}; use the CIS pattern`,
     `tests array element [${index}], beyond what the judge models; use the CIS pattern`,
   );
 }
 
 /** Field names the pattern uses that CloudTrail spells with other capitals, e.g. $.errorcode for $.errorCode. */
 function caseHint(expression: Expression): string | undefined {
-  const known = Object.keys(CLOUDTRAIL_FIELDS);
+  const known = [...Object.keys(CLOUDTRAIL_FIELDS), ...Object.keys(REALISTIC_VALUES)];
   for (const condition of conditionsOf(expression)) {
-    const segments = condition.selector.segments;
-    if (!segments.every((s) => s.kind === 'key')) continue;
-    const dotted = segments.map((s) => (s as { name: string }).name).join('.');
-    if (known.includes(dotted)) continue;
-    const intended = known.find((k) => k.toLowerCase() === dotted.toLowerCase());
+    const path = dotted(condition.selector);
+    if (path === undefined || known.includes(path)) continue;
+    const intended = known.find((k) => k.toLowerCase() === path.toLowerCase());
     if (intended) return `field names are case-sensitive: CloudTrail writes $.${intended}, not ${printSelector(condition.selector)}`;
   }
   return undefined;
 }
 
-/** An exact errorCode value that the missed record's errorCode extends, e.g. "AccessDenied" for AccessDeniedException. */
+/** An exact value that the missed record's value extends, e.g. "AccessDenied" for AccessDeniedException. */
 function wildcardHint(expression: Expression, missed: JsonObject): string | undefined {
-  const code = missed.errorCode;
-  if (typeof code !== 'string') return undefined;
-  for (const condition of conditionsOf(expression)) {
-    if (condition.kind !== 'compare' || condition.value.kind !== 'string' || printSelector(condition.selector) !== '$.errorCode') continue;
+  const conditions = conditionsOf(expression);
+  // errorCode first: the 4.1 pattern's values are error codes.
+  const ordered = [...conditions.filter((c) => printSelector(c.selector) === '$.errorCode'), ...conditions.filter((c) => printSelector(c.selector) !== '$.errorCode')];
+  for (const condition of ordered) {
+    if (condition.kind !== 'compare' || condition.value.kind !== 'string') continue;
+    const path = dotted(condition.selector);
+    const value = path === undefined ? undefined : resolveSelector(condition.selector, missed)[0];
+    if (typeof value !== 'string' || (path !== 'errorCode' && condition.operator !== '=')) continue;
     const text = condition.value.text;
-    if (text.includes('*') || text === code) continue;
-    if (code.startsWith(text)) return `without a * a value matches exactly; write "${text}*"`;
-    if (code.endsWith(text)) return `without a * a value matches exactly; write "*${text}"`;
+    if (text.includes('*') || text === value || text === '') continue;
+    if (value.startsWith(text)) return `without a * a value matches exactly; write "${text}*"`;
+    if (value.endsWith(text)) return `without a * a value matches exactly; write "*${text}"`;
   }
   return undefined;
+}
+
+/** The floor's event names the pattern never names, when the missed record is one of them: "it lacks DeleteGroupPolicy". */
+function missingNamesHint(policy: Policy, expression: Expression, missed: JsonObject): string | undefined {
+  if (typeof missed.eventName !== 'string' || !policy.floorNames.includes(missed.eventName)) return undefined;
+  const named = new Set(conditionsOf(expression).flatMap((c) => (c.kind === 'compare' && c.value.kind === 'string' ? [c.value.text] : [])));
+  const missing = policy.floorNames.filter((n) => !named.has(n));
+  if (!missing.includes(missed.eventName)) return undefined;
+  return `it lacks ${missing.join(', ')}; add ${missing.map((n) => `($.eventName = ${n})`).join(' || ')}`;
 }
 
 /** The top-level `||` branch that lets a record through, to say which term makes a pattern too broad. */
@@ -170,90 +255,116 @@ function matchingBranch(expression: Expression, record: JsonObject): string | un
   return branch && (isCondition(branch) || branch.kind === 'and') ? printExpression(branch) : undefined;
 }
 
-function judgeTerms(pattern: Extract<FilterPattern, { kind: 'terms' }>, ceiling: boolean): Verdict {
+/** The control's CIS text under the judged version, to name in "use a JSON pattern such as ...". */
+function cisExample(policy: Policy): string {
+  return (cisTextOf(policy.control, policy.version) ?? policy.control.patterns.find((p) => p.broken === undefined))?.text ?? '';
+}
+
+/** The first sample record that meets `expression`, else one the search finds: a floor or ceiling record to show. */
+function recordOf(expression: Expression, accept: (record: JsonObject) => boolean = () => true): JsonObject | undefined {
+  const sample = SAMPLE_RECORDS.find((r) => evaluateExpression(expression, r) && accept(r));
+  if (sample) return sample;
+  const found = new RecordSpace([expression]).find([{ expression, expected: true }]);
+  return found.kind === 'found' && accept(found.record) ? found.record : undefined;
+}
+
+function judgeTerms(policy: Policy, pattern: Extract<FilterPattern, { kind: 'terms' }>, ceiling: boolean): Verdict {
+  const field = isDefault(policy) ? 'an errorCode' : 'a CloudTrail field';
   const what =
     pattern.terms.length === 0
-      ? 'the empty pattern matches every log event, successful calls included'
-      : 'a term pattern looks for words anywhere in the raw record, not in CloudTrail fields, so it cannot tell an errorCode from the same word in a user agent or a request parameter';
-  const missed = SAMPLE_RECORDS.find((r) => evaluateExpression(FLOOR, r) && !matchesLogEvent(pattern, r));
-  const success = SAMPLE_RECORDS.find((r) => r.errorCode === undefined)!;
-  const lookalike: JsonObject = {
-    ...success,
-    requestParameters: { description: pattern.terms.map((t) => t.text).join(' ') },
+      ? `the empty pattern matches every log event, ${policy.control.policy.ceilingNoun} included`
+      : `a term pattern looks for words anywhere in the raw record, not in CloudTrail fields, so it cannot tell ${field} from the same word in a user agent or a request parameter`;
+  const missed = recordOf(policy.floor, (r) => !matchesLogEvent(pattern, r));
+  const overmatch = (): JsonObject | undefined => {
+    const ceilingRecord = recordOf(policy.ceiling);
+    if (ceilingRecord === undefined) return undefined;
+    const lookalike: JsonObject = { ...ceilingRecord, requestParameters: { description: pattern.terms.map((t) => t.text).join(' ') } };
+    return [ceilingRecord, lookalike].find((r) => evaluateExpression(policy.ceiling, r) && matchesLogEvent(pattern, r));
   };
-  const overmatch = ceiling ? [success, lookalike].find((r) => matchesLogEvent(pattern, r)) : undefined;
-  const evidence = missed ? missedCall(missed) : overmatch ? matchedSuccess(overmatch) : NO_EVIDENCE;
-  const shows = missed
-    ? `; it misses ${describeRecord(missed)}`
-    : overmatch
-      ? `; it matches ${describeRecord(overmatch)}`
-      : '';
+  const matched = !missed && ceiling ? overmatch() : undefined;
+  const evidence = missed ? missedRecord(missed) : matched ? overmatchedRecord(matched) : NO_EVIDENCE;
+  const shows = missed ? `; it misses ${describeFor(policy, missed)}` : matched ? `; it matches ${describeFor(policy, matched)}` : '';
   return rejected(
-    `${what}${shows}; use a JSON pattern such as the CIS one: ${CIS_PATTERNS['cis-2.0']}`,
-    pattern.terms.length === 0 ? 'is empty, so it matches every event; use the CIS pattern' : 'is a term pattern, not a JSON pattern on CloudTrail fields; use the CIS pattern',
+    `${what}${shows}; use a JSON pattern such as the CIS one: ${cisExample(policy)}`,
+    pattern.terms.length === 0
+      ? 'is empty, so it matches every event; use the CIS pattern'
+      : 'is a term pattern, not a JSON pattern on CloudTrail fields; use the CIS pattern',
     evidence,
   );
 }
 
-function judgeSemantics(expression: Expression, ceiling: boolean, work: SearchWork): Verdict {
-  const space = new RecordSpace([expression, FLOOR, NO_ERROR_CODE], work);
+function judgeSemantics(policy: Policy, expression: Expression, ceiling: boolean, work: SearchWork): Verdict {
+  const words = policy.control.policy;
+  const space = new RecordSpace([expression, policy.floor, policy.ceiling], work);
   const asks = (...requirements: Requirement[]): SearchResult => space.find(requirements);
   // Records found are real even where the search treats far array elements as absent; "none" is not.
   const unmodelled = unmodelledIndex(expression);
 
   const any = asks({ expression, expected: true });
-  if (any.kind === 'gaveUp') return gaveUp(any.why, work.limit);
+  if (any.kind === 'gaveUp') return gaveUp(policy, any.why, work.limit);
   if (any.kind === 'none') {
-    if (unmodelled !== undefined) return beyondModelledIndex(unmodelled);
+    if (unmodelled !== undefined) return beyondModelledIndex(policy, unmodelled);
     const hint = caseHint(expression) ?? 'use the CIS pattern';
+    const floorRecord = recordOf(policy.floor) ?? SAMPLE_RECORDS[0]!;
     return rejected(
-      `never matches: no CloudTrail record satisfies all of its conditions, so its alarm can never fire (it misses ${describeRecord(SAMPLE_RECORDS[0]!)}); ${hint}`,
+      `never matches: no CloudTrail record satisfies all of its conditions, so its alarm can never fire (it misses ${describeFor(policy, floorRecord)}); ${hint}`,
       `never matches any CloudTrail record; ${hint}`,
-      missedCall(SAMPLE_RECORDS[0]!),
+      missedRecord(floorRecord),
     );
   }
 
-  const successful = asks({ expression: NO_ERROR_CODE, expected: true }, { expression, expected: true });
-  if (successful.kind === 'gaveUp') return gaveUp(successful.why, work.limit);
-  if (ceiling && successful.kind === 'found') {
-    const branch = matchingBranch(expression, successful.record);
+  const overmatched = asks({ expression: policy.ceiling, expected: true }, { expression, expected: true });
+  if (overmatched.kind === 'gaveUp') return gaveUp(policy, overmatched.why, work.limit);
+  if (ceiling && overmatched.kind === 'found') {
+    const branch = matchingBranch(expression, overmatched.record);
     const via = branch ? ` through ${branch}` : '';
     return rejected(
-      `also matches successful calls: ${describeRecord(successful.record)} matches${via}, so its alarm fires on normal activity; use the CIS pattern`,
-      `also matches successful calls (${briefRecord(successful.record)}), so its alarm fires on normal activity; use the CIS pattern`,
-      matchedSuccess(successful.record),
+      `also matches ${words.ceilingNoun}: ${describeFor(policy, overmatched.record)} matches${via}, so its alarm fires on normal activity; use the CIS pattern`,
+      `also matches ${words.ceilingNoun} (${briefFor(policy, overmatched.record)}), so its alarm fires on normal activity; use the CIS pattern`,
+      overmatchedRecord(overmatched.record),
     );
   }
 
-  const missed = asks({ expression: FLOOR, expected: true }, { expression, expected: false });
-  if (missed.kind === 'gaveUp') return gaveUp(missed.why, work.limit);
+  const missed = asks({ expression: policy.floor, expected: true }, { expression, expected: false });
+  if (missed.kind === 'gaveUp') return gaveUp(policy, missed.why, work.limit);
   if (missed.kind === 'found') {
-    const hint = caseHint(expression) ?? wildcardHint(expression, missed.record) ?? 'use the CIS pattern';
+    const hint = caseHint(expression) ?? wildcardHint(expression, missed.record) ?? missingNamesHint(policy, expression, missed.record) ?? 'use the CIS pattern';
     return rejected(
-      `misses unauthorized calls: ${describeRecord(missed.record)} does not match; ${hint}`,
-      `misses unauthorized calls (${briefRecord(missed.record)}); ${hint}`,
-      missedCall(missed.record),
+      `misses ${words.floorNoun}: ${describeFor(policy, missed.record)} does not match; ${hint}`,
+      `misses ${words.floorNoun} (${briefFor(policy, missed.record)}); ${hint}`,
+      missedRecord(missed.record),
     );
   }
-  if (unmodelled !== undefined) return beyondModelledIndex(unmodelled);
+  if (unmodelled !== undefined) return beyondModelledIndex(policy, unmodelled);
 
-  // Spends what is left of the same budget: a search given up here only leaves a version out of the list.
-  const sameMatchesAs = CIS_EXPRESSIONS.filter(({ expression: cis }) => {
-    const pair = new RecordSpace([expression, cis], work);
+  // Spends what is left of the same budget: a search given up here only leaves a text out of the list.
+  const same = policy.published.filter(({ expression: published }) => {
+    const pair = new RecordSpace([expression, published], work);
     const differ = (a: boolean): SearchResult =>
       pair.find([
         { expression, expected: a },
-        { expression: cis, expected: !a },
+        { expression: published, expected: !a },
       ]);
     return differ(true).kind === 'none' && differ(false).kind === 'none';
-  }).map(({ version }) => version);
-  const same = sameMatchesAs.length > 0 ? `; it matches the same records as the ${sameMatchesAs.map((v) => CIS_VERSION_NAMES[v]).join(' and ')} pattern` : '';
+  });
+  const sameMatchesAs = same.map(({ pattern }) => pattern.id);
+  const sameText = same.length > 0 ? `; it matches the same records as the ${same.map(({ pattern }) => pattern.name).join(' and ')} pattern` : '';
   const broad =
-    successful.kind === 'found'
-      ? ` but also matches successful calls, e.g. ${describeRecord(successful.record)} (allowed: the successful-call check is off)`
-      : ' and no successful call';
-  const summary = successful.kind === 'found' ? 'catches unauthorized calls (and successful ones: allowed)' : 'catches unauthorized calls';
-  return { valid: true, accepted: true, reason: `${FLOOR_SUMMARY}${broad}${same}`, summary, ...NO_EVIDENCE, sameMatchesAs };
+    overmatched.kind === 'found'
+      ? ` but also matches ${words.ceilingNoun}, e.g. ${describeFor(policy, overmatched.record)} (allowed: the ${words.ceilingCheck} is off)`
+      : ` and no ${words.ceilingRecordNoun}`;
+  const summary =
+    overmatched.kind === 'found'
+      ? `catches ${words.floorNoun} (and ${isDefault(policy) ? 'successful ones' : words.ceilingNoun}: allowed)`
+      : `catches ${words.floorNoun}`;
+  return {
+    valid: true,
+    accepted: true,
+    reason: `catches every ${words.floorRecordNoun} (${words.floorDefinition})${broad}${sameText}`,
+    summary,
+    ...NO_EVIDENCE,
+    sameMatchesAs,
+  };
 }
 
 /** Where two texts first differ, as "character N (expected X, found Y)". */
@@ -266,42 +377,55 @@ function firstDifference(expected: string, actual: string): string {
 
 export function judgePattern(text: string, options: JudgeOptions = {}): Verdict {
   const ceiling = options.ceiling ?? true;
+  const policy = policyOf(options.control ?? controlById(DEFAULT_CONTROL), options.cisVersion ?? NEWEST_CIS_VERSION);
   const parsed = parseFilterPattern(text);
   if (!parsed.ok) {
-    return rejected(
-      `invalid filter pattern ${formatPatternError(parsed.error)}`,
-      `is not a valid filter pattern (${parsed.error.message})`,
-      NO_EVIDENCE,
-      false,
-    );
+    return rejected(`invalid filter pattern ${formatPatternError(parsed.error)}`, `is not a valid filter pattern (${parsed.error.message})`, NO_EVIDENCE, false);
   }
   const pattern = parsed.pattern;
   let verdict: Verdict;
   switch (pattern.kind) {
     case 'delimited':
       verdict = rejected(
-        `a space-delimited [...] pattern reads positional words of a text line, but CloudTrail delivers each record as JSON; use a JSON pattern such as the CIS one: ${CIS_PATTERNS['cis-2.0']}`,
+        `a space-delimited [...] pattern reads positional words of a text line, but CloudTrail delivers each record as JSON; use a JSON pattern such as the CIS one: ${cisExample(policy)}`,
         'is a space-delimited pattern, not a JSON pattern on CloudTrail fields; use the CIS pattern',
         NO_EVIDENCE,
       );
       break;
     case 'terms':
-      verdict = judgeTerms(pattern, ceiling);
+      verdict = judgeTerms(policy, pattern, ceiling);
       break;
     case 'json':
-      verdict = judgeSemantics(pattern.expression, ceiling, new SearchWork(options.workLimit ?? SEARCH_WORK_LIMIT, options.expired));
+      verdict = judgeSemantics(policy, pattern.expression, ceiling, new SearchWork(options.workLimit ?? SEARCH_WORK_LIMIT, options.expired));
       break;
   }
-  return applyStrictMode(verdict, text, options.strict);
+  return applyStrictMode(verdict, text, options.strict, policy.control);
 }
 
-/** Strict literal mode: a verdict on the meaning of `text`, rejected as well unless `text` is the CIS text. */
-export function applyStrictMode(verdict: Verdict, text: string, strict: StrictVersion | undefined): Verdict {
+/** Ids strict mode accepts for a control: its published patterns that are not broken. */
+export function strictIds(control: Control): string[] {
+  return control.patterns.filter((p) => p.broken === undefined).map((p) => p.id);
+}
+
+/**
+ * Strict literal mode: a verdict on the meaning of `text`, rejected as well unless `text` is the published text
+ * `strict` names (default control: unauthorized-api-calls).
+ */
+export function applyStrictMode(verdict: Verdict, text: string, strict: string | undefined, control: Control = controlById(DEFAULT_CONTROL)): Verdict {
   if (!strict) return verdict;
-  const expected = withoutWhitespace(CIS_PATTERNS[strict]);
+  const published = publishedPattern(control, strict);
+  if (published === undefined || published.broken !== undefined) {
+    return {
+      ...verdict,
+      accepted: false,
+      reason: `strict mode names ${strict}, which is not a correct text of ${control.id}; use one of ${strictIds(control).join(', ')}`,
+      summary: `names an unknown strict text ${strict}`,
+    };
+  }
+  const expected = withoutWhitespace(published.text);
   const actual = withoutWhitespace(text);
   if (expected === actual) return verdict;
-  const name = CIS_VERSION_NAMES[strict];
+  const name = published.name;
   const semantic = verdict.accepted ? 'it matches the right records, but ' : `${verdict.reason}; also, `;
   return {
     ...verdict,

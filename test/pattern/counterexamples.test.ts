@@ -139,7 +139,7 @@ describe('counterexamples read like real CloudTrail records', () => {
       const parsed = parseFilterPattern(pattern);
       if (!parsed.ok) throw new Error('a counterexample for an invalid pattern');
       const matches = matchesLogEvent(parsed.pattern, verdict.counterexample);
-      if (verdict.counterexampleShows === 'matched successful call') expect([verdict.counterexample.errorCode, matches]).toEqual([undefined, true]);
+      if (verdict.counterexampleShows === 'overmatched') expect([verdict.counterexample.errorCode, matches]).toEqual([undefined, true]);
       else expect([matchesLogEvent(floor, verdict.counterexample), matches]).toEqual([true, false]);
     },
   );

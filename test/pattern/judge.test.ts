@@ -41,12 +41,12 @@ describe('rejected patterns', () => {
     const record = verdict.counterexample;
     expectRealisticRecord(record);
     const pattern = parsed(c.pattern);
-    if (verdict.counterexampleShows === 'matched successful call') {
+    if (verdict.counterexampleShows === 'overmatched') {
       // The counterexample is a successful call that the pattern really matches.
       expect(record.errorCode).toBeUndefined();
       expect(matchesLogEvent(pattern, record)).toBe(true);
     } else {
-      expect(verdict.counterexampleShows).toBe('missed unauthorized call');
+      expect(verdict.counterexampleShows).toBe('missed');
       // The counterexample is an unauthorized call that the pattern really misses.
       expect(matchesLogEvent(unauthorizedCall, record)).toBe(true);
       expect(matchesLogEvent(pattern, record)).toBe(false);
