@@ -18,6 +18,7 @@ import {
   type ConfigServiceClient,
 } from '@aws-sdk/client-config-service';
 import { MAX_PAGES, READER_FAILURE } from '../collect/reader';
+import { controlById } from '../controls/catalogue';
 import { CONTROL_IDS, type ControlId } from '../controls/control';
 import type { CallFailure, Fetched } from '../snapshot';
 import type { AggregatedEvaluation, ReportControl } from './report';
@@ -34,9 +35,9 @@ const DETAILS_PAGE = 100;
 /** Details listings in flight at once: enough to hide latency, few enough that adaptive retries settle throttling. */
 export const DETAILS_CONCURRENCY = 8;
 
-/** The documented Config rule name of a control (ControlNames.configRule): `<id>-monitored`. */
+/** The documented Config rule name of a control: the catalogue's ControlNames.configRule, `<id>-monitored`. */
 export function documentedRuleName(id: ControlId): string {
-  return `${id}-monitored`;
+  return controlById(id).names.configRule;
 }
 
 /**
@@ -48,13 +49,17 @@ export function ruleServes(ruleName: string, id: ControlId, prefix: string): boo
   return ruleName === name || ruleName.startsWith(`${name}-`);
 }
 
+/** A column's title: the control's number in CIS v1.3-v5.0 (as the README names 4.1) and its subject. */
+export function controlTitle(id: ControlId): string {
+  const control = controlById(id);
+  return `${control.cisNumbers['v1.3-v5.0']} ${control.subject}`;
+}
+
 export interface CollectOptions {
   client: ConfigServiceClient;
   aggregatorName: string;
   /** `--rules PREFIX`: rule names are PREFIX + `<id>-monitored`; default none. */
   rulePrefix?: string;
-  /** Column titles by control (the catalogue's numbers and subjects); the bare id otherwise. */
-  titleOf?: (id: ControlId) => string;
 }
 
 export interface Collected {
@@ -87,7 +92,7 @@ export async function collectAggregate(options: CollectOptions): Promise<Fetched
     const [chosen, ...others] = names;
     if (chosen === undefined) continue;
     if (others.length > 0) notes.push(`control ${id} has ${names.length} rules in the aggregator; the report shows ${chosen} (not ${others.join(', ')})`);
-    controls.push({ id, configRuleName: chosen, title: options.titleOf?.(id) ?? id });
+    controls.push({ id, configRuleName: chosen, title: controlTitle(id) });
   }
   if (controls.length === 0) {
     const wanted = prefix === '' ? '<control>-monitored' : `${prefix}<control>-monitored`;

@@ -5,7 +5,9 @@
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import type { CliIo } from '../../rule/cli';
 import { CouldNotRunError, UsageError } from '../../rule/cli-errors';
+import { controlTitle } from '../../rule/report/collect';
 import { reportCommand, type ReportDependencies } from '../../rule/report/command';
+import type { ControlId } from '../../rule/controls/control';
 import type { Report } from '../../rule/report/report';
 import type { LocalAws } from '../../devtools/local-aws/server';
 import { clientConfig, useLocalAws } from '../local-aws/helpers';
@@ -127,7 +129,7 @@ describe('report on the local AWS aggregator', () => {
     const second = io({ 'last-week.json': first.out.join('') });
     await reportCommand(['--aggregator', AGGREGATOR, '--region', 'us-east-1', '--since', 'last-week.json', '--html', 'report.html'], second.cliIo, deps(local, written));
     expect(second.out.join('')).toContain('1 cell(s) changed');
-    expect(second.out.join('')).toContain(`${changed.accountId} ${changed.configRuleName.replace(/-monitored$/, '')}: NON_COMPLIANT (was COMPLIANT) Trail main (us-east-1): alarm deleted`);
+    expect(second.out.join('')).toContain(`${changed.accountId} ${controlTitle(changed.configRuleName.replace(/-monitored$/, '') as ControlId)}: NON_COMPLIANT (was COMPLIANT) Trail main (us-east-1): alarm deleted`);
     expect(second.err.join('')).toBe('wrote report.html\n');
     expect(written['report.html']).toContain('1 cell(s) changed (outlined)');
   });
