@@ -11,6 +11,7 @@ import type { Control } from '../rule/controls/control';
 import { NEWEST_CIS_VERSION } from '../rule/controls/control';
 import { WITNESS_BASE, WITNESS_IDENTITIES, witnessMarks, witnessPool, type CompactWitness } from '../rule/controls/witnesses';
 import type { JsonObject } from '../rule/pattern/evaluate';
+import { judgePattern } from '../rule/pattern/judge';
 
 export const DOCUMENT_NAME = 'UnauthorizedApiCallsMonitored-Remediation';
 
@@ -69,7 +70,10 @@ export function remediationData(controls: readonly Control[] = CONTROLS): Remedi
       controls.map((c) => {
         const cis = CREATED_INSTEAD_OF_CIS[c.id] ?? cisTextOf(c, NEWEST_CIS_VERSION)?.text;
         if (cis === undefined) throw new Error(`${c.id} has no correct CIS text for v${NEWEST_CIS_VERSION}`);
-        const securityhub = securityHubTextOf(c)?.text;
+        // Security Hub's text only where the rule accepts it under the newest CIS version: CloudWatch.10 still prints
+        // six names, without the ModifySecurityGroupRules that CIS v5.0 added (FAMILY.md §4.10).
+        const hub = securityHubTextOf(c)?.text;
+        const securityhub = hub !== undefined && judgePattern(hub, { control: c }).accepted ? hub : undefined;
         const data: ControlData = {
           patterns: { cis, ...(securityhub !== undefined ? { securityhub } : {}) },
           filter: c.names.filter,
