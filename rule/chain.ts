@@ -14,6 +14,7 @@ import { parseArn, parseLogGroupArn, parseTopicArn, roleArn as roleArnOf, type L
 import { share, type TimeBudget } from './budget';
 import { floorOf } from './controls/catalogue';
 import type { CisVersion, Control } from './controls/control';
+import { witnessesOf, witnessPool } from './controls/witnesses';
 import { SAMPLE_RECORDS } from './pattern/cloudtrail';
 import { conditionsOf, type Expression } from './pattern/ast';
 import { evaluateExpression, matchesLogEvent, type JsonObject } from './pattern/evaluate';
@@ -44,8 +45,10 @@ const broken = (problem: string): Check => ({ ok: false, problem });
 // ---- Reading --------------------------------------------------------------------------------------------------
 
 /** Thrown by a link that needs a read the snapshot does not hold; caught by the decision, never outside it. */
-export class Unread {
-  constructor(readonly request: ReadRequest) {}
+export class Unread extends Error {
+  constructor(readonly request: ReadRequest) {
+    super(`not read yet: ${request.read}`);
+  }
 }
 
 /** What one control's chain is judged with, for one account. */
@@ -238,9 +241,14 @@ export function blindingExclusions(excludedSources: string[], control: Control):
 
 // ---- Link 6: the metric filter ----------------------------------------------------------------------------------
 
-/** The records sent to logs:TestMetricFilter: the judge's sample records and its counterexample. */
-export function witnessRecords(verdict: Verdict): JsonObject[] {
-  const records = verdict.counterexample ? [verdict.counterexample, ...SAMPLE_RECORDS] : [...SAMPLE_RECORDS];
+/**
+ * The records sent to logs:TestMetricFilter for a filter judged for a control: the judge's counterexample, its
+ * sample records, then the control's witness records (those the remediation holds an equivalent filter to: every
+ * floor record, then ceiling records), as many as one call takes.
+ */
+export function witnessRecords(verdict: Verdict, control: Control, cisVersion: CisVersion): JsonObject[] {
+  const { mustMatch, mustNotMatch } = witnessesOf(control, witnessPool([control], cisVersion), cisVersion);
+  const records = [...(verdict.counterexample ? [verdict.counterexample] : []), ...SAMPLE_RECORDS, ...mustMatch, ...mustNotMatch];
   return records.slice(0, TEST_METRIC_FILTER_MAX_MESSAGES);
 }
 
@@ -425,7 +433,7 @@ function assessFilter(ctx: ChainContext, via: Via, filter: MetricFilter, sibling
   // AWS's own engine on the judge's witness records, when confirmation is on and AWS can parse the pattern.
   let awsTest: AwsPatternTest | undefined;
   if (ctx.parameters.confirmWithTestMetricFilter && local.valid) {
-    const records = witnessRecords(local);
+    const records = witnessRecords(local, ctx.control, ctx.cisVersion);
     awsTest = { records, matches: ask(ctx, { read: 'testMetricFilter', ...via, filterPattern: filter.filterPattern, records, region: logGroup.region }) };
   }
   const { verdict, awsDisagreement } = judgeFilter(ctx, filter, awsTest);

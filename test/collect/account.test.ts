@@ -506,6 +506,38 @@ describe('several controls from one set of reads (evaluateControls)', () => {
     expect(cmk!.annotation).toContain('excludes kms* management events');
   });
 
+  it("takes AWS's TestMetricFilter answers by the control's own floor: a root-usage filter AWS does not match misses root usage", async () => {
+    /** AWS's engine matching none of the records: disagreeing with the local engine on every record it matches. */
+    class MatchingNothing extends FakeAwsReader {
+      override async testMetricFilter(filterPattern: string, messages: string[], region: string): ReturnType<FakeAwsReader['testMetricFilter']> {
+        const answer = await super.testMetricFilter(filterPattern, messages, region);
+        return answer.ok ? { ok: true, value: answer.value.map(() => false) } : answer;
+      }
+    }
+    const root = controlById('root-usage');
+    const decisions = await evaluateControls(new MatchingNothing(familyWorld([root]), ACCOUNT_ID), request, [root]);
+    expect(decisions[0]!.complianceType).toBe('NON_COMPLIANT');
+    expect(decisions[0]!.annotation).toMatch(new RegExp(`^Trail main \\(us-east-1\\): filter 'root-usage' misses ${root.policy.floorNoun} according to AWS TestMetricFilter \\(`));
+  });
+
+  it("a sibling filter feeding the same metric and matching the control's ceiling is named", async () => {
+    const root = controlById('root-usage');
+    const world = familyWorld([root]);
+    const { metricNamespace, metric } = root.names;
+    accountIn(world, ACCOUNT_ID).logGroups[0]!.metricFilters.push(
+      cisFilter({
+        filterName: 'root-or-launches',
+        filterPattern: '{ $.userIdentity.type = "Root" || $.eventName = "RunInstances" }',
+        metricTransformations: [{ metricNamespace, metricName: metric, metricValue: '1' }],
+      }),
+    );
+    const [decision] = await evaluateControls(new FakeAwsReader(world, ACCOUNT_ID), request, [root]);
+    expect(decision).toEqual({
+      complianceType: 'NON_COMPLIANT',
+      annotation: `Trail main (us-east-1): filter 'root-or-launches' also feeds metric ${metricNamespace}/${metric} and matches ${root.policy.ceilingNoun}, so its alarm fires on normal activity; delete it or give it another metric`,
+    });
+  });
+
   it("names the control's subject when no filter of the log group catches it", async () => {
     const e = await alone(compliantWorld(), controlById('root-usage'));
     expect(e).toEqual({

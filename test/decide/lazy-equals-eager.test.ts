@@ -81,7 +81,7 @@ const worldArb = fc.record({
   filters: fc.tuple(fc.array(filterArb, { minLength: 1, maxLength: 5 }), fc.array(filterArb, { maxLength: 3 })),
   alarms: fc.array(alarmArb, { maxLength: 6 }),
   subscriptions: fc.tuple(fc.constantFrom('confirmed', 'pending', 'none'), fc.constantFrom('confirmed', 'confirmed', 'pending', 'none')),
-  denied: fc.oneof(fc.constant([]), fc.subarray(ACTIONS, { maxLength: 2 })),
+  denied: fc.oneof(fc.constant<string[]>([]), fc.subarray(ACTIONS, { maxLength: 2 })),
   confirm: fc.boolean(),
 });
 type WorldShape = typeof worldArb extends fc.Arbitrary<infer T> ? T : never;
@@ -147,7 +147,7 @@ async function readEverything(reads: AccountReads, world: World, evaluations: Co
     for (const filter of group.metricFilters) {
       for (const { control, cisVersion } of evaluations) {
         const verdict = judge.verdict(control, cisVersion, filter.filterPattern);
-        if (verdict.valid) await read({ read: 'testMetricFilter', filterPattern: filter.filterPattern, records: witnessRecords(verdict), region: REGION });
+        if (verdict.valid) await read({ read: 'testMetricFilter', filterPattern: filter.filterPattern, records: witnessRecords(verdict, control, cisVersion), region: REGION });
       }
       const t = filter.metricTransformations[0];
       if (t) await read({ read: 'describeAlarmsForMetric', namespace: t.metricNamespace, metricName: t.metricName, region: REGION });

@@ -7,6 +7,8 @@ import { witnessRecords } from '../../rule/chain';
 import { CIS_PATTERNS } from '../../rule/pattern/cis';
 import { matchesLogEvent } from '../../rule/pattern/evaluate';
 import { judgePattern } from '../../rule/pattern/judge';
+import { controlById } from '../../rule/controls/catalogue';
+import { DEFAULT_CONTROL, NEWEST_CIS_VERSION } from '../../rule/controls/control';
 import { parseFilterPattern } from '../../rule/pattern/parser';
 import { cisAlarm, cisFilter } from './world';
 import { parseLogGroupArn } from '../../rule/arn';
@@ -76,7 +78,7 @@ export const failed = (action: string, resource: string, code = 'AccessDeniedExc
 export function awsTestAgreeing(pattern: string): Fetched<AwsPatternTest> {
   const verdict = judgePattern(pattern);
   const parsed = parseFilterPattern(pattern);
-  const records = witnessRecords(verdict);
+  const records = witnessRecords(verdict, controlById(DEFAULT_CONTROL), NEWEST_CIS_VERSION);
   return ok({ records, matches: records.map((r) => parsed.ok && matchesLogEvent(parsed.pattern, r)) });
 }
 
@@ -177,7 +179,7 @@ export function toSnapshot(nested: NestedAccountSnapshot): AccountSnapshot {
     for (const f of t.metricFilters.ok ? t.metricFilters.value : []) {
       if (f.awsTest) {
         // A failed test was asked with the witness records the decision sends.
-        const records = f.awsTest.ok ? f.awsTest.value.records : witnessRecords(judgePattern(f.filter.filterPattern));
+        const records = f.awsTest.ok ? f.awsTest.value.records : witnessRecords(judgePattern(f.filter.filterPattern), controlById(DEFAULT_CONTROL), NEWEST_CIS_VERSION);
         recordRead(snapshot, { read: 'testMetricFilter', ...via, filterPattern: f.filter.filterPattern, records, region }, mapFetched(f.awsTest, (a) => a.matches));
       }
       const m = f.filter.metricTransformations[0];
