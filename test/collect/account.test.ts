@@ -520,6 +520,21 @@ describe('several controls from one set of reads (evaluateControls)', () => {
     expect(decisions[0]!.annotation).toMatch(new RegExp(`^Trail main \\(us-east-1\\): filter 'root-usage' misses ${root.policy.floorNoun} according to AWS TestMetricFilter \\(`));
   });
 
+  it("asks AWS's engine about the control's own events: a CMK filter is tested on DisableKey and ScheduleKeyDeletion records", async () => {
+    const sent: string[] = [];
+    class Recording extends FakeAwsReader {
+      override async testMetricFilter(filterPattern: string, messages: string[], region: string): ReturnType<FakeAwsReader['testMetricFilter']> {
+        sent.push(...messages);
+        return super.testMetricFilter(filterPattern, messages, region);
+      }
+    }
+    const cmk = controlById('cmk-disable-or-scheduled-deletion');
+    const [decision] = await evaluateControls(new Recording(familyWorld([cmk]), ACCOUNT_ID), request, [cmk]);
+    expect(decision!.complianceType).toBe('COMPLIANT');
+    const names = sent.map((m) => (JSON.parse(m) as { eventSource?: string; eventName?: string })).map((r) => `${r.eventSource} ${r.eventName}`);
+    expect(names).toEqual(expect.arrayContaining(['kms.amazonaws.com DisableKey', 'kms.amazonaws.com ScheduleKeyDeletion', 'kms.amazonaws.com Decrypt']));
+  });
+
   it("a sibling filter feeding the same metric and matching the control's ceiling is named", async () => {
     const root = controlById('root-usage');
     const world = familyWorld([root]);
