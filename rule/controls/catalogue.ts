@@ -27,14 +27,28 @@ const anyOf = (names: readonly string[]): string => names.map((n) => `$.eventNam
 const successfulWrites = (source: string, names: readonly string[]): string =>
   `{ $.eventSource = "${source}" && (${anyOf(names)}) && $.eventType = "AwsApiCall" && $.readOnly IS FALSE && $.errorCode NOT EXISTS }`;
 
+/**
+ * The prefixes of each service's read-only calls, as its API names them (iam has no Describe*, ec2 no Get* of note):
+ * a ceiling record `DescribeInstances` from iam.amazonaws.com would not be real.
+ */
+const READ_PREFIXES: Record<string, readonly string[]> = {
+  'iam.amazonaws.com': ['Get', 'List'],
+  'cloudtrail.amazonaws.com': ['Describe', 'Get', 'List', 'Lookup'],
+  'kms.amazonaws.com': ['Describe', 'Get', 'List'],
+  's3.amazonaws.com': ['Get', 'List', 'Head'],
+  'config.amazonaws.com': ['Describe', 'Get', 'List'],
+  'ec2.amazonaws.com': ['Describe'],
+  'organizations.amazonaws.com': ['Describe', 'List'],
+};
+
 /** Read-only calls of a service: what an alarm on its changes must stay quiet on (rule 7). */
-const readsOf = (source: string, prefixes: readonly string[] = ['Describe', 'Get', 'List', 'Head']): string =>
+const readsOf = (source: string, prefixes: readonly string[] = READ_PREFIXES[source] ?? []): string =>
   `($.eventSource = "${source}" && (${prefixes.map((p) => `$.eventName = "${p}*"`).join(' || ')}) && $.readOnly IS TRUE && $.eventType = "AwsApiCall")`;
 const callsOf = (source: string, names: readonly string[], readOnly: boolean): string =>
   `($.eventSource = "${source}" && (${anyOf(names)}) && $.readOnly IS ${readOnly ? 'TRUE' : 'FALSE'} && $.eventType = "AwsApiCall")`;
 
 const CONSOLE_LOGIN_WITH_MFA =
-  '($.eventSource = "signin.amazonaws.com" && $.eventName = "ConsoleLogin" && $.eventType = "AwsConsoleSignIn" && $.responseElements.ConsoleLogin = "Success" && $.additionalEventData.MFAUsed = "Yes")';
+  '($.eventSource = "signin.amazonaws.com" && $.eventName = "ConsoleLogin" && $.eventType = "AwsConsoleSignIn" && $.responseElements.ConsoleLogin = "Success" && $.additionalEventData.MFAUsed = "Yes" && $.errorMessage NOT EXISTS)';
 /** Rule 7's events every change control must not match: sign-in with MFA, sts, an unrelated EC2 write. */
 const UNIVERSAL_CEILING = [
   CONSOLE_LOGIN_WITH_MFA,
@@ -43,7 +57,7 @@ const UNIVERSAL_CEILING = [
 ];
 /** Successful events of the service's reads, the named extras and rule 7's universal ones. */
 const changeCeiling = (source: string, extra: string[] = []): string =>
-  `{ $.errorCode NOT EXISTS && (${[readsOf(source), ...extra, ...UNIVERSAL_CEILING].join(' || ')}) }`;
+  `{ $.errorCode NOT EXISTS && $.errorMessage NOT EXISTS && (${[readsOf(source), ...extra, ...UNIVERSAL_CEILING].join(' || ')}) }`;
 
 const CHANGE_WORDS = { ceilingNoun: 'read-only or unrelated calls', ceilingRecordNoun: 'read-only or unrelated call', ceilingCheck: 'ceiling check' };
 
@@ -156,6 +170,7 @@ const IAM_PDF_COPY = `{(${[
 const compactList = (names: readonly string[]): string => names.map((n) => `($.eventName=${n})`).join('||');
 
 const SIGNIN = 'signin.amazonaws.com';
+const OTHER_IDENTITIES = ['IAMUser', 'AssumedRole', 'FederatedUser', 'AWSService', 'AWSAccount', 'IdentityCenterUser', 'SAMLUser', 'WebIdentityUser', 'Directory', 'Unknown'];
 const CONSOLE_LOGIN = `$.eventSource = "${SIGNIN}" && $.eventName = "ConsoleLogin" && $.eventType = "AwsConsoleSignIn"`;
 
 export const CONTROLS: readonly Control[] = [
@@ -218,16 +233,17 @@ export const CONTROLS: readonly Control[] = [
       ),
     ],
     policy: {
-      // The records both CIS variants match: an IAM user's successful sign-in without MFA.
+      // The records both CIS variants match: an IAM user's successful sign-in without MFA. Its arn names the user
+      // (an exclusion of assumed-role ARNs keeps the floor, FAMILY.md §4.2); users with an IAM path are left to MAY.
       floor: [
         {
           since: '1.2',
-          pattern: `{ ${CONSOLE_LOGIN} && $.userIdentity.type = "IAMUser" && $.responseElements.ConsoleLogin = "Success" && $.additionalEventData.MFAUsed = "No" && $.errorCode NOT EXISTS && $.errorMessage NOT EXISTS }`,
+          pattern: `{ ${CONSOLE_LOGIN} && $.userIdentity.type = "IAMUser" && $.userIdentity.arn = %^arn:aws[a-z-]*:iam::[0-9]{12}:user/[A-Za-z0-9+=,.@_-]+$% && $.responseElements.ConsoleLogin = "Success" && $.additionalEventData.MFAUsed = "No" && $.errorCode NOT EXISTS && $.errorMessage NOT EXISTS }`,
         },
       ],
-      // Only ConsoleLogin records carry additionalEventData.MFAUsed in every AWS-documented example (FAMILY.md §4.2),
-      // so other events are written without it.
-      ceiling: `{ (${CONSOLE_LOGIN} && $.responseElements.ConsoleLogin = "Success" && $.additionalEventData.MFAUsed = "Yes" && $.errorMessage NOT EXISTS) || ($.eventName != "ConsoleLogin" && $.additionalEventData.MFAUsed NOT EXISTS) }`,
+      // Whether only ConsoleLogin records carry additionalEventData.MFAUsed is not verified (FAMILY.md §4.2), so
+      // every other event is in the ceiling whatever it carries.
+      ceiling: `{ (${CONSOLE_LOGIN} && $.responseElements.ConsoleLogin = "Success" && $.additionalEventData.MFAUsed = "Yes" && $.errorCode NOT EXISTS && $.errorMessage NOT EXISTS) || $.eventName != "ConsoleLogin" }`,
       floorNoun: 'console sign-ins without MFA',
       floorRecordNoun: 'console sign-in without MFA',
       floorDefinition: 'successful ConsoleLogin of an IAM user with additionalEventData.MFAUsed "No"',
@@ -258,7 +274,8 @@ export const CONTROLS: readonly Control[] = [
             '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && ($.eventType = "AwsApiCall" || $.eventType = "AwsConsoleSignIn" || $.eventType = "AwsConsoleAction") && $.errorCode NOT EXISTS && $.errorMessage NOT EXISTS }',
         },
       ],
-      ceiling: '{ $.userIdentity.type != "Root" }',
+      // The identity types CloudTrail writes ("CloudTrail userIdentity element"), Root aside: a made-up "root" is no event.
+      ceiling: `{ ${OTHER_IDENTITIES.map((t) => `$.userIdentity.type = "${t}"`).join(' || ')} }`,
       floorNoun: 'root activity',
       floorRecordNoun: 'root call',
       floorDefinition: 'successful calls and sign-ins of the root user, not made through a service',
@@ -305,7 +322,6 @@ export const CONTROLS: readonly Control[] = [
       cis('cis-1.2', 'CIS v1.2+', ALL_VERSIONS, `{ ${cisList(TRAIL_CALLS)} }`),
       hub('securityhub', 'Security Hub CloudWatch.5', `{${hubList(TRAIL_CALLS)}}`),
     ],
-    ceilingExtra: [readsOf('cloudtrail.amazonaws.com', ['Lookup'])],
     floorNoun: 'CloudTrail configuration changes',
     floorRecordNoun: 'CloudTrail configuration change',
     departures: `${FAILURES_OPTIONAL}; ${NO_READS}`,
@@ -329,7 +345,7 @@ export const CONTROLS: readonly Control[] = [
         },
       ],
       // "Failed authentication" is a sign-in message: other events are written without it.
-      ceiling: `{ (${CONSOLE_LOGIN} && $.responseElements.ConsoleLogin = "Success" && $.errorMessage NOT EXISTS) || ($.eventName != "ConsoleLogin" && $.eventSource != "${SIGNIN}" && ($.errorMessage NOT EXISTS || $.errorMessage != "Failed authentication")) }`,
+      ceiling: `{ (${CONSOLE_LOGIN} && $.responseElements.ConsoleLogin = "Success" && $.errorCode NOT EXISTS && $.errorMessage NOT EXISTS) || ($.eventName != "ConsoleLogin" && $.eventSource != "${SIGNIN}" && ($.errorMessage NOT EXISTS || $.errorMessage != "Failed authentication")) }`,
       floorNoun: 'console authentication failures',
       floorRecordNoun: 'console authentication failure',
       floorDefinition: 'ConsoleLogin with errorMessage "Failed authentication", of IAM users and root',

@@ -82,7 +82,7 @@ interface Policy {
   version: ControlCisVersion;
   floor: Expression;
   ceiling: Expression;
-  /** Published patterns that parse as JSON, each text once (a respelling of an earlier one is left out). */
+  /** Published patterns that parse as JSON; a Security Hub text that respells a CIS one is left out (the CIS id names it). */
   published: { pattern: PublishedPattern; expression: Expression }[];
   /** eventName values the floor lists, for "it lacks ..." hints. */
   floorNames: string[];
@@ -100,12 +100,11 @@ function policyOf(control: Control, version: ControlCisVersion): Policy {
   const known = byVersion.get(version);
   if (known) return known;
   const floor = parsedExpression(floorOf(control, version));
-  const seen = new Set<string>();
+  const cisTexts = new Set(control.patterns.filter((p) => p.source === 'cis').map((p) => withoutWhitespace(p.text)));
   const published = control.patterns.flatMap((pattern) => {
-    const text = withoutWhitespace(pattern.text);
     const parsed = parseFilterPattern(pattern.text);
-    if (seen.has(text) || !parsed.ok || parsed.pattern.kind !== 'json') return [];
-    seen.add(text);
+    if (!parsed.ok || parsed.pattern.kind !== 'json') return [];
+    if (pattern.source === 'securityhub' && cisTexts.has(withoutWhitespace(pattern.text))) return [];
     return [{ pattern, expression: parsed.pattern.expression }];
   });
   const floorConditions = conditionsOf(floor);

@@ -44,6 +44,7 @@ import {
   SAMPLE_RECORDS,
   SERVICE_ERRORS,
   userIdentityOf,
+  writesEvent,
   type FieldShape,
 } from './cloudtrail';
 import {
@@ -466,7 +467,7 @@ export class RecordSpace {
     // The service: eventSource follows a known eventName; else eventName follows a known eventSource.
     const name = text('eventName');
     const source = name === undefined ? undefined : eventSourceOf(name);
-    if (source === undefined || source !== text('eventSource')) {
+    if (source === undefined || !writesEvent(text('eventSource') ?? '', name ?? '')) {
       const moved = source !== undefined && attempt((d) => (d.eventSource = source));
       const names = EVENT_SOURCES[text('eventSource') ?? ''] ?? [];
       if (!moved) names.some((n) => attempt((d) => (d.eventName = n)));
@@ -488,10 +489,12 @@ export class RecordSpace {
     const type = typeof identity === 'object' && identity !== null && !Array.isArray(identity) ? identity.type : undefined;
     if (typeof type === 'string') {
       // A principalId or arn the question pins may still fit an assumed role: as its session name, or its role's.
-      const { principalId, arn } = identity as JsonObject;
+      const { principalId, arn, userName } = identity as JsonObject;
       const session = typeof principalId === 'string' && /^[\w+=,.@-]{2,64}$/.test(principalId) ? principalId : undefined;
       const role = typeof arn === 'string' ? /role\/([\w+=,.@-]{1,64})/.exec(arn)?.[1] : undefined;
-      const candidates = [userIdentityOf(type), ...(session ?? role ? [userIdentityOf('AssumedRole', session, role)] : [])];
+      // An IAM user keeps the userName the question pins, with the arn that names it.
+      const user = type === 'IAMUser' && typeof userName === 'string' && /^[\w+=,.@-]{1,64}$/.test(userName) ? userName : undefined;
+      const candidates = [userIdentityOf(type, user), ...(session ?? role ? [userIdentityOf('AssumedRole', session, role)] : [])];
       candidates.some((template) => template !== undefined && attempt((d) => (d.userIdentity = template)));
     }
     const user = current.userIdentity as JsonObject | undefined;
