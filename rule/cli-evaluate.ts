@@ -5,14 +5,16 @@
  */
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { STSClient } from '@aws-sdk/client-sts';
+import { cisNumber, controlIdWidth } from './cli-controls';
 import { CLI_BUDGET_MS, timeBudget, type TimeBudget } from './budget';
 import { CouldNotRunError } from './cli-errors';
 import { awsClientConfig } from './collect/client-config';
 import { TEST_MODE_RESULT_TOKEN } from './config-event';
 import type { AwsReader } from './collect/reader';
 import { createSdkAwsReader } from './collect/sdk-reader';
-import { describeFailure } from './decide';
-import { evaluateAccount } from './evaluate-account';
+import { describeFailure, type AccountDecision } from './decide';
+import type { CisVersion, Control } from './controls/control';
+import { evaluateAccount, evaluateControls } from './evaluate-account';
 import type { RuleParameters } from './parameters';
 import { accountEvaluation, putEvaluations } from './publish';
 import type { Fetched } from './snapshot';
@@ -41,6 +43,8 @@ export const sdkDependencies: EvaluateDependencies = {
 export interface EvaluateOptions {
   region?: string;
   parameters: RuleParameters;
+  /** Evaluate these controls (--control all) from one set of reads, instead of parameters.control alone. */
+  controls?: readonly Control[];
   format: 'text' | 'json';
   /** Publish the evaluation to AWS Config with this result token (--publish --result-token). */
   resultToken?: string;
@@ -64,7 +68,13 @@ export async function runEvaluate(options: EvaluateOptions, deps: EvaluateDepend
   const reader = await deps.createReader(region, budget);
   if (!reader.ok) throw new CouldNotRunError(`cannot identify the account: ${describeFailure(reader.failure)}: ${reader.failure.message}`);
   const accountId = reader.value.accountId;
-  const decision = await evaluateAccount(reader.value, { accountId, region, parameters, budget });
+  const request = { accountId, region, parameters, budget };
+  if (options.controls !== undefined) {
+    const decisions = await evaluateControls(reader.value, request, [...options.controls]);
+    printControls(accountId, region, parameters.cisVersion, options.controls, decisions, options.format, output);
+    return decisions.every((d) => d.complianceType === 'COMPLIANT') ? 0 : 1;
+  }
+  const decision = await evaluateAccount(reader.value, request);
   const evaluation = accountEvaluation(accountId, decision, new Date());
   // Printed as the evaluation of the account; the ordering timestamp only matters to what is published.
   const { OrderingTimestamp: _orderingTimestamp, ...shown } = evaluation;
@@ -88,4 +98,35 @@ export async function runEvaluate(options: EvaluateOptions, deps: EvaluateDepend
     );
   }
   return decision.complianceType === 'COMPLIANT' ? 0 : 1;
+}
+
+/** Width of the compliance type column: NON_COMPLIANT, the longest of AWS Config's types the rule writes. */
+const COMPLIANCE_TYPE_WIDTH = 'NON_COMPLIANT'.length;
+
+/** `evaluate --control all`: the account, then a row per control (JSON: each control's evaluation, named). */
+function printControls(
+  accountId: string,
+  region: string,
+  cisVersion: CisVersion,
+  controls: readonly Control[],
+  decisions: readonly AccountDecision[],
+  format: 'text' | 'json',
+  output: EvaluateOutput,
+): void {
+  const rows = controls.map((control, i) => ({ control, decision: decisions[i]! }));
+  if (format === 'json') {
+    const evaluations = rows.map(({ control, decision }) => {
+      const { OrderingTimestamp: _orderingTimestamp, ...shown } = accountEvaluation(accountId, decision, new Date());
+      return { Control: control.id, ConfigRuleName: control.names.configRule, ...shown };
+    });
+    output.stdout(JSON.stringify(evaluations, null, 2) + '\n');
+    return;
+  }
+  const width = controlIdWidth(controls);
+  const lines = rows.map(
+    ({ control, decision }) =>
+      `${control.id.padEnd(width)}  ${cisNumber(control, cisVersion).padEnd(5)}  ${decision.complianceType.padEnd(COMPLIANCE_TYPE_WIDTH)}  ${decision.annotation}`,
+  );
+  // The region may come from the command line or a profile: escaped like the annotations' names.
+  for (const line of [`account ${accountId} in ${region}, CIS v${cisVersion}`, ...lines]) output.stdout(`${escapeUnsafe(line)}\n`);
 }

@@ -1,23 +1,35 @@
 /**
- * Command line: a thin shell over the pattern engine and the rule.
+ * Command line: a thin shell over the pattern engine and the rule, for every control of the CIS Monitoring family
+ * (installed as `unauthorized-api-calls-monitored`, its first control and today's name, and as `cis-monitoring`).
  *
- *   unauthorized-api-calls-monitored pattern '<pattern>' [--strict cis-1.2|cis-2.0] [--allow-broad]
- *                                    [--format text|json] [--events FILE|-]
- *   unauthorized-api-calls-monitored evaluate [--region R] [--param Key=Value ...] [--format json|text]
- *                                    [--publish --result-token T]
+ *   unauthorized-api-calls-monitored pattern '<pattern>' [--control ID|all] [--cis-version V] [--strict ID]
+ *                                    [--allow-broad] [--format text|json] [--events FILE|-]
+ *   unauthorized-api-calls-monitored evaluate [--control ID|all] [--region R] [--param Key=Value ...]
+ *                                    [--format json|text] [--publish --result-token T]
  *   unauthorized-api-calls-monitored sample
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { cisNumber, cisNumbers, controlIdWidth } from './cli-controls';
 import { CouldNotRunError, UsageError, type CommandName } from './cli-errors';
 import type { EvaluateDependencies } from './cli-evaluate';
 import { conditionsOf, type FilterPattern, type Selector } from './pattern/ast';
-import { STRICT_VERSIONS, isStrictVersion } from './pattern/cis';
+import { CONTROLS } from './controls/catalogue';
+import { CIS_VERSIONS, DEFAULT_CONTROL, NEWEST_CIS_VERSION, type CisVersion, type Control } from './controls/control';
 import { MISSING, matchesLogEvent, resolveSelector, type JsonObject, type LogEvent } from './pattern/evaluate';
 import { describeRecord, judgePattern, type JudgeOptions, type Verdict } from './pattern/judge';
 import { nestsDeeperThan } from './json-depth';
 import { parseFilterPattern } from './pattern/parser';
 import { printSelector } from './pattern/printer';
-import { PARAMETER_DEFINITIONS, ParameterError, parseRuleParameters, type RuleParameters } from './parameters';
+import {
+  PARAMETER_DEFINITIONS,
+  ParameterError,
+  parseCisVersion,
+  parseControl,
+  parseRuleParameters,
+  parseStrictPatternVersion,
+  type ParameterName,
+  type RuleParameters,
+} from './parameters';
 import { SAMPLE_FILTERS } from './sample-filters';
 import { clip, escapeUnsafe, printable } from './text';
 
@@ -48,48 +60,83 @@ export function describeUnexpectedError(error: unknown, debug: boolean): string 
 }
 
 const COMMAND = 'unauthorized-api-calls-monitored';
+/** The same program under the family's name (package.json "bin"). */
+const FAMILY_COMMAND = 'cis-monitoring';
+
+const CONTROL_WIDTH = controlIdWidth(CONTROLS);
+
+const CONTROL_LIST = CONTROLS.map(
+  (c) => `  ${c.id.padEnd(CONTROL_WIDTH)}  ${cisNumbers(c).padEnd(14)}  ${(c.securityHubId ?? '-').padEnd(13)}  ${c.subject}`,
+).join('\n');
 
 const USAGE = `Usage: ${COMMAND} <command> [options]
-Judges CloudWatch Logs metric filter patterns and evaluates accounts for the CIS control "Ensure a log metric
-filter and alarm exist for unauthorized API calls".
+   or: ${FAMILY_COMMAND} <command> [options]   (the same program, named for the whole family)
+Judges CloudWatch Logs metric filter patterns and evaluates accounts for the CIS AWS Foundations "Monitoring"
+controls, "Ensure a log metric filter and alarm exist for ...": unauthorized API calls unless --control says
+which.
 
 Commands:
   pattern '<filter pattern>'   judge a metric filter pattern (and test it against log events)
   evaluate                     evaluate the account behind the AWS credentials, as the Config rule does
   sample                       judge the bundled sample metric filters, patterns found in real accounts
 
+Controls (--control takes the id or the Security Hub id, case aside; 'all' takes every control):
+  ${'id'.padEnd(CONTROL_WIDTH)}  ${'CIS'.padEnd(14)}  ${'Security Hub'.padEnd(13)}  subject
+${CONTROL_LIST}
+
 Run '${COMMAND} <command> --help' for a command's options and exit statuses.`;
 
-const PATTERN_USAGE = `Usage: ${COMMAND} pattern '<filter pattern>' [--strict ${STRICT_VERSIONS.join('|')}] [--allow-broad]
-           [--format text|json] [--events FILE|-]
-Judge a CloudWatch Logs metric filter pattern against the CIS definition of unauthorized API calls.
-  --strict V      accept only the literal text of CIS version V (Security Hub parity), whitespace aside
+const PATTERN_USAGE = `Usage: ${COMMAND} pattern '<filter pattern>' [--control ID|all] [--cis-version V] [--strict ID]
+           [--allow-broad] [--format text|json] [--events FILE|-]
+Judge a CloudWatch Logs metric filter pattern against the CIS definition of a control's events (default:
+unauthorized API calls).
+  --control ID    the control: its id or Security Hub id ('${COMMAND} --help' lists them); 'all' judges the
+                  pattern against every control, a line each, then names the controls it serves
+  --cis-version V the CIS version whose definition applies: ${CIS_VERSIONS.join(', ')} (default ${NEWEST_CIS_VERSION})
+  --strict ID     accept only the literal text of the control's published pattern ID (cis-1.2, cis-2.0,
+                  securityhub, ...; Security Hub parity), whitespace aside
   --allow-broad   do not reject patterns that also match successful calls
   --events FILE   also test the pattern against a JSON array of log events (an object is a JSON event,
                   a string a raw message), as 'aws logs test-metric-filter' does; - reads standard input
-  --format        text (default) or json: {"valid","accepted","reason","counterexample"[,"matches"]}
+  --format        text (default) or json: {"valid","accepted","reason","counterexample"[,"matches"]};
+                  with --control all an array of {"control","valid","accepted","reason","counterexample"}
   -h, --help      print this help
 A term pattern may begin with '-' (-DEBUG excludes a term); after '--' any argument is the pattern.
-Exit status: 0 accepted, 1 rejected or invalid, 2 usage error, 3 unexpected error.`;
+Exit status: 0 accepted, 1 rejected or invalid, 2 usage error, 3 unexpected error; with --control all,
+0 when the pattern serves at least one control, 1 when it serves none.`;
+
+/** How --param takes each rule parameter: the allowed values, or what the value is. */
+const PARAMETER_VALUES: Partial<Record<ParameterName, string>> = {
+  Control: 'ID (as --control, one control)',
+  StrictPatternVersion: "ID (a published pattern of the control: cis-1.2, cis-2.0, securityhub, ...)",
+};
 
 /** Each rule parameter as --param takes it: its allowed values, or ROLE for a role name. */
 const PARAMETER_FORMS = Object.entries(PARAMETER_DEFINITIONS)
-  .map(([name, definition]) => `                    ${name}=${'allowedValues' in definition ? definition.allowedValues.filter((v) => v !== '').join('|') : 'ROLE'}`)
+  .map(([name, definition]) => {
+    const values = PARAMETER_VALUES[name as ParameterName] ?? ('allowedValues' in definition ? definition.allowedValues.join('|') : 'ROLE');
+    return `                    ${name}=${values}`;
+  })
   .join('\n');
 
-const EVALUATE_USAGE = `Usage: ${COMMAND} evaluate [--region R] [--param Key=Value ...] [--format text|json]
+const EVALUATE_USAGE = `Usage: ${COMMAND} evaluate [--control ID|all] [--region R] [--param Key=Value ...] [--format text|json]
            [--publish --result-token T]
 Evaluate the account behind the standard AWS credential chain (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, ...
 are honoured) and print the evaluation; JSON is an array of
 {ComplianceResourceType, ComplianceResourceId, ComplianceType, Annotation}.
+  --control ID    the control evaluated: its id or Security Hub id ('${COMMAND} --help' lists them; default
+                  unauthorized-api-calls); 'all' evaluates every control from one set of reads and prints a
+                  row per control (JSON: an object per control, with its Control and ConfigRuleName)
   --region R      the region to evaluate (default: the SDK's, from AWS_REGION or the profile)
   --param K=V     a rule parameter, once per parameter (README: Rule parameters):
 ${PARAMETER_FORMS}
   --format        text (default) or json
   --publish --result-token T
-                  write the evaluation to AWS Config with result token T (TESTMODE: validate only, record nothing)
+                  write the evaluation to AWS Config with result token T (TESTMODE: validate only, record
+                  nothing); one control only, since a result token belongs to one rule's invocation
   -h, --help      print this help
-Exit status: 0 compliant, 1 non-compliant or not applicable, 2 could not run, 3 unexpected error.`;
+Exit status: 0 compliant, 1 non-compliant or not applicable, 2 could not run, 3 unexpected error; with
+--control all, 0 when every control is compliant.`;
 
 const SAMPLE_USAGE = `Usage: ${COMMAND} sample
 Judge the bundled sample metric filters (patterns found in real accounts) and print a table.
@@ -146,6 +193,7 @@ function replaceSdkNodeVersionWarning(io: CliIo): void {
 async function evaluateCommand(args: string[], io: CliIo, aws: EvaluateDependencies | undefined): Promise<number> {
   const options = {
     ...HELP_OPTION,
+    control: { type: 'string' },
     region: { type: 'string' },
     param: { type: 'string', multiple: true, default: [] as string[] },
     format: { type: 'string', default: 'text' },
@@ -160,7 +208,14 @@ async function evaluateCommand(args: string[], io: CliIo, aws: EvaluateDependenc
   if (positionals.length > 0) throw new UsageError(`'evaluate' takes no arguments, only options`, 'evaluate');
   if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not '${printable(values.format)}'`, 'evaluate');
   if (values.publish !== (values['result-token'] !== undefined)) throw new UsageError('--publish and --result-token go together', 'evaluate');
-  const parameters = ruleParameters(values.param);
+  const controls = values.control === undefined ? undefined : controlsOption('evaluate', values.control);
+  const every = controls !== undefined && controls.length > 1;
+  // One control by --control is the rule parameter Control, so that StrictPatternVersion is checked against it.
+  const parameters = ruleParameters(values.param, controls?.length === 1 ? controls[0]?.id : undefined);
+  if (every) {
+    if (values.publish) throw new UsageError("--publish writes one rule's evaluation; give --control ID, not all", 'evaluate');
+    if (parameters.strictPatternVersion !== undefined) throw new UsageError("StrictPatternVersion names one control's published pattern; give --control ID, not all", 'evaluate');
+  }
   replaceSdkNodeVersionWarning(io);
   // Loaded only here, once the command line is known good: the AWS SDK is most of what the command would load,
   // and no other command uses it.
@@ -169,6 +224,7 @@ async function evaluateCommand(args: string[], io: CliIo, aws: EvaluateDependenc
     {
       parameters,
       format: values.format,
+      ...(every ? { controls } : {}),
       ...(values.region !== undefined ? { region: values.region } : {}),
       ...(values['result-token'] !== undefined ? { resultToken: values['result-token'] } : {}),
     },
@@ -177,8 +233,8 @@ async function evaluateCommand(args: string[], io: CliIo, aws: EvaluateDependenc
   );
 }
 
-/** The rule parameters of `--param Key=Value` options, checked as the Lambda checks InputParameters. */
-function ruleParameters(params: string[]): RuleParameters {
+/** The rule parameters of `--param Key=Value` options and --control, checked as the Lambda checks InputParameters. */
+function ruleParameters(params: string[], control: string | undefined): RuleParameters {
   // Object.fromEntries defines own properties: `__proto__=x` stays a key, refused as unknown, instead of being
   // assigned to the prototype and silently dropped.
   const byName = Object.fromEntries(
@@ -188,12 +244,11 @@ function ruleParameters(params: string[]): RuleParameters {
       return [p.slice(0, eq), p.slice(eq + 1)];
     }),
   );
-  try {
-    return parseRuleParameters(byName);
-  } catch (e) {
-    if (e instanceof ParameterError) throw new UsageError(e.message, 'evaluate');
-    throw e;
+  if (control !== undefined) {
+    if (Object.hasOwn(byName, 'Control')) throw new UsageError('give the control once: --control or --param Control', 'evaluate');
+    byName.Control = control;
   }
+  return asUsage('evaluate', () => parseRuleParameters(byName));
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -275,9 +330,27 @@ async function readEvents(source: string, io: CliIo): Promise<LogEvent[]> {
   });
 }
 
+/** The ParameterError of a shared parser (parameters.ts) as a usage error of `command`. */
+function asUsage<T>(command: CommandName, parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof ParameterError) throw new UsageError(e.message, command);
+    throw e;
+  }
+}
+
+/** `--control`: 'all' (every control, in CIS order) or one control by its id or Security Hub id. */
+function controlsOption(command: CommandName, value: string): Control[] {
+  if (value.trim().toLowerCase() === 'all') return [...CONTROLS];
+  return [asUsage(command, () => parseControl('--control', value))];
+}
+
 async function patternCommand(args: string[], io: CliIo): Promise<number> {
   const options = {
     ...HELP_OPTION,
+    control: { type: 'string', default: DEFAULT_CONTROL },
+    'cis-version': { type: 'string' },
     strict: { type: 'string' },
     'allow-broad': { type: 'boolean', default: false },
     format: { type: 'string', default: 'text' },
@@ -296,11 +369,20 @@ async function patternCommand(args: string[], io: CliIo): Promise<number> {
   }
   const text = positionals[0]!;
   if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not '${printable(values.format)}'`, 'pattern');
-  const judgeOptions: JudgeOptions = { ceiling: !values['allow-broad'] };
-  if (values.strict !== undefined) {
-    if (!isStrictVersion(values.strict)) throw new UsageError(`--strict must be one of ${STRICT_VERSIONS.join(', ')}, not '${printable(values.strict)}'`, 'pattern');
-    judgeOptions.strict = values.strict;
+  const controls = controlsOption('pattern', values.control);
+  const version = values['cis-version'];
+  const cisVersion = version === undefined ? NEWEST_CIS_VERSION : asUsage('pattern', () => parseCisVersion('--cis-version', version));
+  const ceiling = !values['allow-broad'];
+  const [only] = controls;
+  if (controls.length > 1 || only === undefined) {
+    // A published pattern and a list of events belong to one judgement, not to a table of fifteen.
+    if (values.strict !== undefined) throw new UsageError("--strict names one control's published pattern; give --control ID, not all", 'pattern');
+    if (values.events !== undefined) throw new UsageError('--events tests the pattern for one control; give --control ID, not all', 'pattern');
+    return patternForEveryControl(text, controls, { cisVersion, ceiling }, values.format, io);
   }
+  const judgeOptions: JudgeOptions = { control: only, cisVersion, ceiling };
+  const strict = values.strict;
+  if (strict !== undefined) judgeOptions.strict = asUsage('pattern', () => parseStrictPatternVersion('--strict', strict, only, 'refused'));
   const events = values.events === undefined ? undefined : await readEvents(values.events, io);
   const parsed = parseFilterPattern(text);
   if (events && parsed.ok && parsed.pattern.kind === 'delimited') {
@@ -317,6 +399,31 @@ async function patternCommand(args: string[], io: CliIo): Promise<number> {
     events?.forEach((event, i) => io.stdout(`event ${i + 1}: ${(matches?.[i] ? 'match' : 'no match').padEnd(8)}  ${describeEvent(event)}\n`));
   }
   return verdict.accepted ? 0 : 1;
+}
+
+/**
+ * "What is this filter for?": the pattern judged against each control, a line each with the verdict's summary
+ * (why not, where it fails), then the controls it serves. Exit 0 when it serves at least one.
+ */
+function patternForEveryControl(
+  text: string,
+  controls: Control[],
+  options: { cisVersion: CisVersion; ceiling: boolean },
+  format: 'text' | 'json',
+  io: CliIo,
+): number {
+  const rows = controls.map((control) => ({ control, verdict: judgePattern(text, { ...options, control }) }));
+  const served = rows.filter((r) => r.verdict.accepted).map((r) => r.control.id);
+  if (format === 'json') {
+    io.stdout(jsonText(rows.map(({ control, verdict: { valid, accepted, reason, counterexample } }) => ({ control: control.id, valid, accepted, reason, counterexample }))) + '\n');
+  } else {
+    for (const { control, verdict } of rows) {
+      const status = verdict.accepted ? paint('ACCEPTED', 'green', io.isTty) : paint(verdict.valid ? 'REJECTED' : 'INVALID ', 'red', io.isTty);
+      io.stdout(`${control.id.padEnd(CONTROL_WIDTH)}  ${cisNumber(control, options.cisVersion).padEnd(5)}  ${status}  ${escapeUnsafe(verdict.summary)}\n`);
+    }
+    io.stdout(served.length === 0 ? 'serves no control\n' : `serves ${served.join(', ')}\n`);
+  }
+  return served.length > 0 ? 0 : 1;
 }
 
 /** Characters of a raw message, or of a JSON event's text, that name it in the --events lines. */
