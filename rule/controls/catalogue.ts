@@ -25,7 +25,7 @@ const anyOf = (names: readonly string[]): string => names.map((n) => `$.eventNam
 
 /** A successful management write of one of `names` by `source`, by any caller (FAMILY.md §3.2 rules 3 and 4). */
 const successfulWrites = (source: string, names: readonly string[]): string =>
-  `{ $.eventSource = "${source}" && (${anyOf(names)}) && $.eventType = "AwsApiCall" && $.readOnly IS FALSE && $.errorCode NOT EXISTS }`;
+  `{ $.eventSource = "${source}" && (${anyOf(names)}) && $.eventType = "AwsApiCall" && $.readOnly IS FALSE && $.errorCode NOT EXISTS && $.errorMessage NOT EXISTS }`;
 
 /**
  * The prefixes of each service's read-only calls, as its API names them (iam has no Describe*, ec2 no Get* of note):

@@ -238,12 +238,16 @@ function wildcardHint(expression: Expression, missed: JsonObject): string | unde
   return undefined;
 }
 
+/** Names listed in a hint before "and N more": the summary shares a 256-character annotation. */
+const MISSING_NAMES_SHOWN = 3;
+
 /** The floor's event names the pattern never names, when the missed record is one of them: "it lacks DeleteGroupPolicy". */
 function missingNamesHint(policy: Policy, expression: Expression, missed: JsonObject): string | undefined {
   if (typeof missed.eventName !== 'string' || !policy.floorNames.includes(missed.eventName)) return undefined;
   const named = new Set(conditionsOf(expression).flatMap((c) => (c.kind === 'compare' && c.value.kind === 'string' ? [c.value.text] : [])));
   const missing = policy.floorNames.filter((n) => !named.has(n));
   if (!missing.includes(missed.eventName)) return undefined;
+  if (missing.length > MISSING_NAMES_SHOWN) return `it lacks ${missing.slice(0, MISSING_NAMES_SHOWN).join(', ')} and ${missing.length - MISSING_NAMES_SHOWN} more of the CIS list`;
   return `it lacks ${missing.join(', ')}; add ${missing.map((n) => `($.eventName = ${n})`).join(' || ')}`;
 }
 
