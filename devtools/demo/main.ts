@@ -43,6 +43,8 @@ interface Row {
 const REMEDIATED = CONTROLS.findIndex((c) => c.id === DEFAULT_CONTROL);
 /** Annotations of failing cells are cut to this many characters (whole ones are at most 256). */
 const CLIP = 150;
+/** Failing cells detailed per account beyond the unauthorized-api-calls one; the rest are named in one line. */
+const MOST_CELLS = 4;
 
 function paint(text: string, code: number): string {
   return colour ? `\u001b[${code}m${text}\u001b[0m` : text;
@@ -241,6 +243,7 @@ function shape(annotation: string, control: Control): string {
 /** The lines of an account's details: each failing cell's annotation, cells failing alike folded into one line. */
 function details(row: Row): string[] {
   const lines: string[] = [];
+  const more: string[] = [];
   const done = new Set<number>();
   CONTROLS.forEach((control, i) => {
     const evaluation = row.cells[i]!;
@@ -250,6 +253,10 @@ function details(row: Row): string[] {
     );
     for (const j of alike) done.add(j);
     const label = numberOf(control);
+    if (i !== REMEDIATED && lines.filter((l) => !l.startsWith('        ')).length > MOST_CELLS) {
+      more.push(label, ...alike.map((j) => numberOf(CONTROLS[j]!)));
+      return;
+    }
     const also = alike.length === 0 ? '' : ` (and alike: ${alike.map((j) => numberOf(CONTROLS[j]!)).join(', ')})`;
     lines.push(`  ${label.padEnd(5)} ${clip(evaluation.annotation)}${also}`);
     if (i === REMEDIATED && row.remediation) {
@@ -258,6 +265,7 @@ function details(row: Row): string[] {
       if (row.after) lines.push(`        then ${verdict(row.after.complianceType)}: ${row.after.annotation}`);
     }
   });
+  if (more.length > 0) lines.push(`  and ${more.join(', ')} too: unauthorized-api-calls-monitored evaluate --control all shows each`);
   return lines;
 }
 

@@ -121,20 +121,27 @@ describe('the Lambda bundle, one invocation per control rule', () => {
     expect(results[1]!.complianceType).toBe('COMPLIANT');
   });
 
-  it('root-usage: IS NULL instead of NOT EXISTS is rejected with a root call it misses', async () => {
+  it('root-usage: IS NULL instead of NOT EXISTS matches no real record (invokedBy is absent, never null), and says so', async () => {
     const { world, accountId } = sample('common-mistakes');
     const { results } = await invokeBundle(world, accountId, ['root-usage']);
-    expect(results[0]!.complianceType).toBe('NON_COMPLIANT');
-    expect(results[0]!.annotation).toMatch(/filter 'root-usage'.*Root/);
+    expect(results[0]).toEqual({ accountId, complianceType: 'NON_COMPLIANT', annotation: expect.stringContaining("filter 'root-usage' never matches any CloudTrail record") });
   });
 
-  it('security-group-changes: the 6-name list fails under the newest CIS version for ModifySecurityGroupRules, and passes with CisVersion 4.0', async () => {
+  it('security-group-changes: the 6-name list fails under the newest CIS version, and passes with CisVersion 4.0', async () => {
     const { world, accountId } = sample('terraform-aws-modules-cis-alarms');
     const newest = await invokeBundle(world, accountId, ['security-group-changes']);
     expect(newest.results[0]!.complianceType).toBe('NON_COMPLIANT');
-    expect(newest.results[0]!.annotation).toContain('ModifySecurityGroupRules');
     const v4 = await invokeBundle(world, accountId, ['security-group-changes'], { CisVersion: '4.0' });
     expect(v4.results[0]).toEqual({ accountId, complianceType: 'COMPLIANT', annotation: expect.stringContaining("filter 'SecurityGroupChanges' -> alarm 'SecurityGroupChanges'") });
+  });
+
+  // Known bug, reported to the lead: the annotation names the first rejected filter of the log group
+  // ('AWSConfigChanges', lacking every security-group name) instead of the closest one, the 6-name list that lacks
+  // only ModifySecurityGroupRules. Fails (as marked) until the decision prefers the closest filter.
+  it.failing('security-group-changes: the annotation names the 6-name filter and the one name it lacks', async () => {
+    const { world, accountId } = sample('terraform-aws-modules-cis-alarms');
+    const { results } = await invokeBundle(world, accountId, ['security-group-changes']);
+    expect(results[0]!.annotation).toMatch(/filter 'SecurityGroupChanges' .*ModifySecurityGroupRules/);
   });
 
   it('console-signin-without-mfa and organizations-changes: the CIS texts pass, chain named to the shared topic', async () => {
