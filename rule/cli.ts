@@ -91,7 +91,8 @@ const PATTERN_USAGE = `Usage: ${COMMAND} pattern '<filter pattern>' [--control I
 Judge a CloudWatch Logs metric filter pattern against the CIS definition of a control's events (default:
 unauthorized API calls).
   --control ID    the control: its id or Security Hub id ('${COMMAND} --help' lists them); 'all' judges the
-                  pattern against every control, a line each, then names the controls it serves
+                  pattern against every control, a line each (why not, in short), then names the controls
+                  it serves
   --cis-version V the CIS version whose definition applies: ${CIS_VERSIONS.join(', ')} (default ${NEWEST_CIS_VERSION})
   --strict ID     accept only the literal text of the control's published pattern ID (cis-1.2, cis-2.0,
                   securityhub, ...; Security Hub parity), whitespace aside
@@ -401,6 +402,9 @@ async function patternCommand(args: string[], io: CliIo): Promise<number> {
   return verdict.accepted ? 0 : 1;
 }
 
+/** Characters of a verdict's summary in a --control all line: the whole reason is one --control ID away. */
+const SHOWN_SUMMARY_LENGTH = 160;
+
 /**
  * "What is this filter for?": the pattern judged against each control, a line each with the verdict's summary
  * (why not, where it fails), then the controls it serves. Exit 0 when it serves at least one.
@@ -419,7 +423,7 @@ function patternForEveryControl(
   } else {
     for (const { control, verdict } of rows) {
       const status = verdict.accepted ? paint('ACCEPTED', 'green', io.isTty) : paint(verdict.valid ? 'REJECTED' : 'INVALID ', 'red', io.isTty);
-      io.stdout(`${control.id.padEnd(CONTROL_WIDTH)}  ${cisNumber(control, options.cisVersion).padEnd(5)}  ${status}  ${escapeUnsafe(verdict.summary)}\n`);
+      io.stdout(`${control.id.padEnd(CONTROL_WIDTH)}  ${cisNumber(control, options.cisVersion).padEnd(5)}  ${status}  ${printable(verdict.summary, SHOWN_SUMMARY_LENGTH)}\n`);
     }
     io.stdout(served.length === 0 ? 'serves no control\n' : `serves ${served.join(', ')}\n`);
   }

@@ -124,6 +124,16 @@ describe('pattern --control all: what is this filter for?', () => {
     expect(lines.slice(-2)).toEqual(['serves root-usage', '']);
   });
 
+  it('keeps each line short, the whole reason being one --control ID away', async () => {
+    // A summary may quote a field of the pattern; a line per control stays readable however long that is.
+    const pattern = `{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") || ($.userIdentity.${'a'.repeat(300)} = "x") }`;
+    const { stdout } = await run(['pattern', pattern, '--control', 'all']);
+    const lines = stdout.split('\n');
+    expect(lines).toHaveLength(CONTROLS.length + 2);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(220);
+    expect(lines.filter((line) => line.endsWith('…')).length).toBeGreaterThan(0);
+  });
+
   it('numbers the controls as the chosen CIS version does', async () => {
     const { stdout } = await run(['pattern', ROOT_USAGE, '--control', 'all', '--cis-version', '1.2']);
     expect(stdout).toMatch(/^root-usage +3\.3 +ACCEPTED/m);
