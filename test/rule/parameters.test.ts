@@ -6,7 +6,7 @@ describe('rule parameters', () => {
   it('defaults when absent or empty', () => {
     expect(parseRuleParametersJson(undefined)).toEqual(DEFAULT_PARAMETERS);
     expect(parseRuleParametersJson('  ')).toEqual(DEFAULT_PARAMETERS);
-    expect(parseRuleParametersJson('{}')).toEqual({ allowBroadFilterPattern: false, confirmWithTestMetricFilter: true });
+    expect(parseRuleParametersJson('{}')).toEqual({ control: 'unauthorized-api-calls', cisVersion: '7.0', allowBroadFilterPattern: false, confirmWithTestMetricFilter: true });
   });
 
   it('reads every parameter', () => {
@@ -19,6 +19,8 @@ describe('rule parameters', () => {
         ExecutionRoleName: 'ConfigRuleMemberRole',
       }),
     ).toEqual({
+      control: 'unauthorized-api-calls',
+      cisVersion: '7.0',
       strictPatternVersion: 'cis-1.2',
       allowBroadFilterPattern: true,
       confirmWithTestMetricFilter: false,
@@ -34,8 +36,8 @@ describe('rule parameters', () => {
   it.each([
     ['not JSON', '{StrictPatternVersion:cis-1.2}', /ruleParameters is not valid JSON/],
     ['an array', '[]', /rule parameters must be a JSON object/],
-    ['an unknown name', '{"StrictVersion":"cis-1.2"}', /unknown rule parameter 'StrictVersion'; known: StrictPatternVersion, /],
-    ['a bad version', '{"StrictPatternVersion":"cis-1.3"}', /StrictPatternVersion must be empty or one of cis-1\.2, cis-2\.0, not 'cis-1\.3'/],
+    ['an unknown name', '{"StrictVersion":"cis-1.2"}', /unknown rule parameter 'StrictVersion'; known: Control, CisVersion, StrictPatternVersion, /],
+    ['a bad version', '{"StrictPatternVersion":"cis-1.3"}', /StrictPatternVersion must be empty or one of cis-1\.2, cis-2\.0, securityhub for unauthorized-api-calls, not 'cis-1\.3' \(that text is broken/],
     ['a bad boolean', '{"AllowBroadFilterPattern":"yes"}', /AllowBroadFilterPattern must be true or false, not 'yes'/],
     ['a role ARN instead of a name', '{"OrgTrailReadRoleName":"arn:aws:iam::999988887777:role/Reader"}', /OrgTrailReadRoleName must be an IAM role name/],
     ['a non-string value', '{"ExecutionRoleName":{"name":"x"}}', /ExecutionRoleName must be a string/],
