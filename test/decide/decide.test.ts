@@ -306,6 +306,9 @@ const cases: Case[] = [
     /^Trail b-pending \(us-east-1\): topic security-alerts .* pending confirmation/,
   ],
 
+  // A snapshot built without a read the decision needs is never COMPLIANT, and says which read
+  ['a snapshot lacking the trail status', (s) => delete firstTrail(s).status, 'NON_COMPLIANT', /^Could not evaluate: getTrailStatus was not read$/],
+
   // Organization trails owned by the management account
   [
     'an organization trail without a read role',
