@@ -9,9 +9,9 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { collectAccountSnapshot } from '../../rule/collect/account';
 import { SdkAwsReader } from '../../rule/collect/sdk-reader';
-import { decide, type AccountDecision } from '../../rule/decide';
+import type { AccountDecision } from '../../rule/decide';
+import { evaluateAccount } from '../../rule/evaluate-account';
 import { DEFAULT_PARAMETERS, type RuleParameters } from '../../rule/parameters';
 import type { CallLogEntry, LocalAws } from '../../devtools/local-aws/server';
 import { startLocalAws } from '../../devtools/local-aws/server';
@@ -280,8 +280,7 @@ export async function evaluate(local: LocalAws, accountId = ACCOUNT_ID, paramete
       credentials: local.credentialsFor(accountId),
       clientConfig: { retryStrategy: fastRetry() },
     });
-    const snapshot = await collectAccountSnapshot(reader, { accountId, region: REGION, parameters: full });
-    return decide(snapshot, full);
+    return await evaluateAccount(reader, { accountId, region: REGION, parameters: full });
   } finally {
     if (saved === undefined) delete process.env.AWS_ENDPOINT_URL;
     else process.env.AWS_ENDPOINT_URL = saved;
@@ -292,19 +291,23 @@ export async function evaluate(local: LocalAws, accountId = ACCOUNT_ID, paramete
  * The rule's verdict without writing to the world the test inspects: runs on a copy, so the rule's reads (and the
  * emulator's own KMS side effects) cannot blur what the remediation did.
  */
-export async function evaluateCopy(world: World, accountId = ACCOUNT_ID): Promise<AccountDecision> {
+export async function evaluateCopy(world: World, accountId = ACCOUNT_ID, parameters: Partial<RuleParameters> = {}): Promise<AccountDecision> {
   const local = await startLocalAws({ world: structuredClone(world) });
   try {
-    return await evaluate(local, accountId);
+    return await evaluate(local, accountId, parameters);
   } finally {
     await local.close();
   }
 }
 
 /** Confirms the pending subscriptions, then expects the rule to find the account COMPLIANT. */
-export async function expectCompliantOnceConfirmed(local: LocalAws, accountId = ACCOUNT_ID): Promise<AccountDecision> {
+export async function expectCompliantOnceConfirmed(
+  local: LocalAws,
+  accountId = ACCOUNT_ID,
+  parameters: Partial<RuleParameters> = {},
+): Promise<AccountDecision> {
   confirmSubscriptions(local.world, accountId);
-  const decision = await evaluateCopy(local.world, accountId);
+  const decision = await evaluateCopy(local.world, accountId, parameters);
   expect(decision).toEqual({ complianceType: 'COMPLIANT', annotation: expect.any(String) });
   return decision;
 }
