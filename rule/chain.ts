@@ -385,16 +385,25 @@ export function pollutingFilter(ctx: ChainContext, filter: MetricFilter, sibling
 }
 
 /**
- * Whether a filter is meant for the control: its pattern names a field the control's floor requires to equal
- * something (errorCode for unauthorized API calls). Among filters that all fail the judge, the annotation names
- * such a one rather than another CIS filter of the log group.
+ * How close a filter comes to being meant for the control, 0 when it is not: a filter meant for it names a field
+ * the control's floor requires to equal something (errorCode for unauthorized API calls); the more of the floor's
+ * required values its conditions name (event names, error codes), the closer. Among filters that all fail the
+ * judge, the annotation names the closest rather than another CIS filter of the log group: the 6-name security
+ * group list that lacks only ModifySecurityGroupRules, not the Config filter beside it.
  */
-function meantFor(ctx: ChainContext, filter: MetricFilter): boolean {
+function closeness(ctx: ChainContext, filter: MetricFilter): number {
   const { floor } = policyExpressions(ctx.control, ctx.cisVersion);
-  const required = conditionsOf(floor)
-    .filter((c) => c.kind === 'compare' && c.operator === '=')
-    .map((c) => printSelector(c.selector).replace(/^\$\./, ''));
-  return required.some((field) => filter.filterPattern.includes(field));
+  const required = conditionsOf(floor).flatMap((c) => (c.kind === 'compare' && c.operator === '=' ? [c] : []));
+  const namesField = required.some((c) => filter.filterPattern.includes(printSelector(c.selector).replace(/^\$\./, '')));
+  if (!namesField) return 0;
+  const parsed = parseFilterPattern(filter.filterPattern);
+  const values = new Set(
+    parsed.ok && parsed.pattern.kind === 'json'
+      ? conditionsOf(parsed.pattern.expression).flatMap((c) => (c.kind === 'compare' && c.value.kind === 'string' ? [c.value.text] : []))
+      : [],
+  );
+  const named = new Set(required.flatMap((c) => (c.value.kind === 'string' && values.has(c.value.text) ? [c.value.text] : [])));
+  return 1 + named.size;
 }
 
 /** Links 6-11 on the trail's log group: some metric filter must complete the chain. */
@@ -415,11 +424,14 @@ function assessLogGroup(ctx: ChainContext, via: Via, logGroup: LogGroupRef): Ste
   }
   let best = filters.map((f) => steps.get(f)!).reduce<Step | undefined>(better, undefined)!;
   // Among filters that all fail the judge, name one that could not be verified (it may be the right one), else the
-  // one meant for this control rather than another CIS filter.
+  // closest to one meant for this control rather than another CIS filter.
   if (best.progress === 5 && best.outcome === 'broken') {
+    const closest = filters
+      .map((filter) => ({ filter, closeness: closeness(ctx, filter) }))
+      .reduce((a, b) => (b.closeness > a.closeness ? b : a));
     const intended =
       filters.find((f) => ctx.judge.verdict(ctx.control, ctx.cisVersion, f.filterPattern).unverified !== undefined) ??
-      filters.find((f) => meantFor(ctx, f));
+      (closest.closeness > 0 ? closest.filter : undefined);
     best = intended
       ? steps.get(intended)!
       : step(5, `none of the ${filters.length} metric filters on log group ${logGroup.name} catches ${ctx.control.policy.floorNoun}; add one with the CIS pattern`);

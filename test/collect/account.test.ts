@@ -3,7 +3,7 @@
  * AWS calls it took to reach it.
  */
 import { collectAccountSnapshot } from '../../rule/collect/account';
-import { CONTROLS, controlById } from '../../rule/controls/catalogue';
+import { CONTROLS, cisTextOf, controlById } from '../../rule/controls/catalogue';
 import type { Control } from '../../rule/controls/control';
 import { evaluateAccount, evaluateControls } from '../../rule/evaluate-account';
 import { decide, MAX_ANNOTATION_LENGTH, type AccountDecision } from '../../rule/decide';
@@ -11,7 +11,7 @@ import { DEFAULT_PARAMETERS, type RuleParameters } from '../../rule/parameters';
 import { CIS_PATTERNS } from '../../rule/pattern/cis';
 import type { AdvancedEventSelector, MetricAlarm, MetricDataQuery } from '../../rule/snapshot';
 import { FakeAwsReader, type FakeAwsReaderOptions, type FakeCall } from '../support/fake-reader';
-import { familyWorld } from './family-world';
+import { familyWorld, newestCisText } from './family-world';
 import {
   ACCOUNT_ID,
   ALARM_NAME,
@@ -551,6 +551,21 @@ describe('several controls from one set of reads (evaluateControls)', () => {
       complianceType: 'NON_COMPLIANT',
       annotation: `Trail main (us-east-1): filter 'root-or-launches' also feeds metric ${metricNamespace}/${metric} and matches ${root.policy.ceilingNoun}, so its alarm fires on normal activity; delete it or give it another metric`,
     });
+  });
+
+  it('among filters that all fail, names the closest: the 6-name security group list, not the Config filter beside it', async () => {
+    const groups = controlById('security-group-changes');
+    const config = controlById('aws-config-changes');
+    const world = familyWorld([groups]);
+    const logGroup = accountIn(world, ACCOUNT_ID).logGroups[0]!;
+    // Named to sort first, as in terraform-aws-modules' cis-alarms: AWSConfigChanges before SecurityGroupChanges.
+    logGroup.metricFilters = [
+      cisFilter({ filterName: 'AWSConfigChanges', filterPattern: newestCisText(config), metricTransformations: [{ metricNamespace: 'CIS', metricName: 'AWSConfigChanges', metricValue: '1' }] }),
+      { ...logGroup.metricFilters[0]!, filterName: 'SecurityGroupChanges', filterPattern: cisTextOf(groups, '4.0')!.text },
+    ];
+    const [decision] = await evaluateControls(new FakeAwsReader(world, ACCOUNT_ID), request, [groups]);
+    expect(decision!.complianceType).toBe('NON_COMPLIANT');
+    expect(decision!.annotation).toMatch(/^Trail main \(us-east-1\): filter 'SecurityGroupChanges' .*ModifySecurityGroupRules/);
   });
 
   it("names the control's subject when no filter of the log group catches it", async () => {
