@@ -45,6 +45,15 @@ export const WITNESS_IDENTITIES: Record<string, JsonObject> = {
   alice: {
     userIdentity: { type: 'IAMUser', principalId: 'AIDAEXAMPLEPRINCIPAL', arn: `arn:aws:iam::${ACCOUNT}:user/alice`, accountId: ACCOUNT, userName: 'alice' },
   },
+  breakglass: {
+    userIdentity: {
+      type: 'IAMUser',
+      principalId: 'AIDAEXAMPLEBREAKGLASS',
+      arn: `arn:aws:iam::${ACCOUNT}:user/breakglass`,
+      accountId: ACCOUNT,
+      userName: 'breakglass',
+    },
+  },
   deployer: {
     userIdentity: {
       type: 'AssumedRole',
@@ -103,6 +112,9 @@ const SENTINELS: CompactWitness[] = [
   // Sign-ins (CloudTrail user guide, "AWS Management Console sign-in events": a failure has errorMessage
   // "Failed authentication" and no errorCode; root and IAM users alike).
   ['alice', 'signin.amazonaws.com', 'ConsoleLogin', signIn('Success', 'Yes')],
+  ['alice', 'signin.amazonaws.com', 'ConsoleLogin', signIn('Success', 'No')],
+  // A fixed set of records cannot hold every user a filter might exclude; this one holds the user teams exclude most.
+  ['breakglass', 'signin.amazonaws.com', 'ConsoleLogin', signIn('Success', 'No')],
   ['alice', 'signin.amazonaws.com', 'ConsoleLogin', signIn('Failure', 'No', 'Failed authentication')],
   ['root', 'signin.amazonaws.com', 'ConsoleLogin', signIn('Failure', 'No', 'Failed authentication')],
   ['root', 'signin.amazonaws.com', 'ConsoleLogin', signIn('Success', 'Yes')],

@@ -17,11 +17,11 @@ import { CONTROLS, floorOf } from '../../rule/controls/catalogue';
 import { NEWEST_CIS_VERSION, type Control } from '../../rule/controls/control';
 import { witnessesOf, witnessPool, type Witnesses } from '../../rule/controls/witnesses';
 import { conditionsOf } from '../../rule/pattern/ast';
-import { matchesLogEvent, UnsupportedPatternError, type JsonObject } from '../../rule/pattern/evaluate';
+import type { JsonObject } from '../../rule/pattern/evaluate';
 import { judgePattern } from '../../rule/pattern/judge';
 import { parseFilterPattern } from '../../rule/pattern/parser';
-import { FAMILY_CASES } from '../fixtures/family-patterns';
 import { skipWhen } from '../support/skip';
+import { corpusOf, keeps, KNOWN_DISAGREEMENTS } from './corpus';
 
 const DOCUMENT = path.join(__dirname, '..', '..', 'remediation', 'UnauthorizedApiCallsMonitored-Remediation.yaml');
 const TEXT = readFileSync(DOCUMENT, 'utf8');
@@ -77,58 +77,6 @@ describe.each(CONTROLS.map((c) => [c.id, c] as const))('witnesses of %s', (_id, 
     }
   });
 });
-
-/** What DiscoverChain concludes from logs:TestMetricFilter on the witnesses, the project's matcher standing in for AWS's. */
-function keeps(pattern: string, { mustMatch, mustNotMatch }: Witnesses): boolean | 'not evaluated' {
-  const result = parseFilterPattern(pattern);
-  if (!result.ok) return false; // AWS refuses it too (InvalidParameterException): not kept
-  try {
-    return mustMatch.every((r) => matchesLogEvent(result.pattern, r)) && !mustNotMatch.some((r) => matchesLogEvent(result.pattern, r));
-  } catch (e) {
-    if (e instanceof UnsupportedPatternError) return 'not evaluated';
-    throw e;
-  }
-}
-
-/** Cases beyond the family corpus, per control: breadth and narrowness the witnesses must tell apart. */
-const EXTRA: Partial<Record<Control['id'], string[]>> = {
-  'iam-policy-changes': [
-    '{ $.eventSource = iam.amazonaws.com }',
-    '{ ($.eventSource = iam.amazonaws.com) && ($.readOnly IS FALSE) }',
-    '{ ($.eventName = DeleteGroupPolicy) || ($.eventName = PutUserPolicy) || ($.eventName = AttachRolePolicy) }',
-  ],
-  'cmk-disable-or-scheduled-deletion': ['{ $.eventSource = kms.amazonaws.com }', '{ $.eventName = ScheduleKeyDeletion }', '{ ($.eventName = DisableKey) || ($.eventName = ScheduleKeyDeletion) }'],
-  'root-usage': ['{ $.userIdentity.type = "Root" }', '{ $.userIdentity.type = "Root" && $.eventName = "ConsoleLogin" }', '{ $.userIdentity.type = "root" }'],
-  'console-auth-failures': ['{ $.responseElements.ConsoleLogin = "Failure" }', '{ $.eventName = ConsoleLogin }'],
-  'console-signin-without-mfa': ['{ $.eventName = "ConsoleLogin" }', '{ $.additionalEventData.MFAUsed = "No" }'],
-  'organizations-changes': ['{ $.eventSource = organizations.amazonaws.com }'],
-  'security-group-changes': ['{ ($.eventSource = ec2.amazonaws.com) && ($.readOnly IS FALSE) }'],
-  'aws-config-changes': ['{ $.eventSource = config.amazonaws.com }'],
-};
-
-function corpusOf(control: Control): [string, string][] {
-  return [
-    ...control.patterns.map((p) => [p.name, p.text] as [string, string]),
-    ...FAMILY_CASES[control.id].filter((c) => (c.cisVersion ?? NEWEST_CIS_VERSION) === NEWEST_CIS_VERSION).map((c) => [c.why, c.pattern] as [string, string]),
-    ...(EXTRA[control.id] ?? []).map((p) => ['extra', p] as [string, string]),
-  ];
-}
-
-/**
- * Where the judge rejects with a record no service writes, so no realistic witness can agree with it. Each runs as
- * it.failing: when the judge is fixed, the test fails here and the entry goes.
- */
-const KNOWN_DISAGREEMENTS: Partial<Record<Control['id'], Record<string, string>>> = {
-  'console-signin-without-mfa': {
-    // The judge's record: RunInstances failing with errorCode "ConsoleLogin" and responseElements.ConsoleLogin.
-    '{ ($.errorCode = "ConsoleLogin") || ($.additionalEventData.MFAUsed != "Yes") }': 'judge rejects with an errorCode no service writes',
-  },
-  'console-auth-failures': {
-    // FAMILY.md §4.6: "$.responseElements.ConsoleLogin = "Failure" is an accepted superset"; the judge's record is
-    // RunInstances with responseElements.ConsoleLogin "Failure", which only ConsoleLogin records carry.
-    '{ $.responseElements.ConsoleLogin = "Failure" }': 'judge rejects with responseElements.ConsoleLogin on an API call',
-  },
-};
 
 describe.each(CONTROLS.map((c) => [c.id, c] as const))("DiscoverChain's witness test agrees with the rule's judge for %s", (_id, control) => {
   const agrees = (pattern: string): void => {
