@@ -577,6 +577,59 @@ class FilterAndAlarmDiscoveryTest(DiscoverCase):
                          ('my-filter', 'MyNs', 'MyMetric', 'my-alarm'))
 
 
+class ControlTest(DiscoverCase):
+    """Another control than 4.1: its names, pattern, alarm description, trail needs and witnesses."""
+
+    def test_empty_names_are_the_controls_own(self):
+        self.good_trail()
+        self.filters()
+        self.alarm_named('root-usage-alarm')
+        plan = self.discover(Control='root-usage')
+        self.assertEqual({k: plan[k] for k in ('FilterName', 'MetricNamespace', 'MetricName', 'AlarmName', 'FilterPattern', 'AlarmDescription')}, {
+            'FilterName': 'root-usage', 'MetricNamespace': 'CISBenchmark', 'MetricName': 'RootAccountUsage', 'AlarmName': 'root-usage-alarm',
+            'FilterPattern': self.cis_pattern('root-usage'),
+            'AlarmDescription': 'CIS usage of the "root" account (created by UnauthorizedApiCallsMonitored-Remediation)'})
+
+    def test_an_alarm_of_another_control_is_not_taken_for_its_own(self):
+        self.good_trail()
+        self.filters()
+        self.alarm_named('root-usage-alarm', alarm(name='root-usage-alarm', AlarmDescription=DESCRIPTION_41))
+        self.assertFails('discover', dict(EVENTS, Control='root-usage'), 'An alarm named root-usage-alarm already exists and was not created by this runbook')
+
+    def test_a_trail_excluding_the_controls_source_does_not_qualify(self):
+        classic = {'ReadWriteType': 'All', 'IncludeManagementEvents': True, 'ExcludeManagementEventSources': ['kms.amazonaws.com']}
+        advanced = {'Name': 'no kms', 'FieldSelectors': [{'Field': 'eventCategory', 'Equals': ['Management']},
+                                                         {'Field': 'eventSource', 'NotEquals': ['kms.amazonaws.com']}]}
+        for selectors in ({'EventSelectors': [classic]}, {'AdvancedEventSelectors': [advanced]}):
+            with self.subTest(selectors=selectors):
+                self.setUp()
+                t = trail()
+                self.caller()
+                self.trails(t)
+                self.status(t)
+                self.selectors(t, selectors)
+                self.assertFails('discover', dict(EVENTS, Control='cmk-disable-or-scheduled-deletion'),
+                                 'trail management-events excludes management events of kms.amazonaws.com')
+
+    def test_witnesses_are_tested_in_batches_of_50_and_a_match_in_a_later_batch_counts(self):
+        must, must_not = self.must_match('root-usage'), self.must_not_match('root-usage')
+        self.assertGreater(len(must) + len(must_not), 2 * BATCH)
+        # The pattern also matches the last ceiling record (an Organizations call by a role), in the last batch.
+        self.assertEqual(must_not[-1]['eventName'], 'UpdateOrganizationalUnit')
+        f = metric_filter(pattern='{ $.userIdentity.type = "Root" || $.eventName = "UpdateOrganizationalUnit" }')
+        self.good_trail()
+        self.filters(f)
+        last = len(must) + len(must_not)
+        self.answered(f['filterPattern'], list(range(1, len(must) + 1)) + [last], control='root-usage')
+        self.alarm_named('root-usage-alarm')
+        self.assertEqual(self.discover(Control='root-usage')['FilterAction'], 'create')
+
+    def test_security_hub_text_is_refused_where_it_misses_what_cis_added(self):
+        self.caller()
+        self.assertFails('discover', dict(EVENTS, Control='security-group-changes', PatternSource='securityhub'),
+                         'security-group-changes has no Security Hub pattern')
+
+
 class SubscriptionEndpointTest(DiscoverCase):
     """discover refuses a SubscriptionEndpoint SNS must not be asked to subscribe, before any read or write."""
 
