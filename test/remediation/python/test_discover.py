@@ -594,7 +594,8 @@ class ControlTest(DiscoverCase):
         self.good_trail()
         self.filters()
         self.alarm_named('root-usage-alarm', alarm(name='root-usage-alarm', AlarmDescription=DESCRIPTION_41))
-        self.assertFails('discover', dict(EVENTS, Control='root-usage'), 'An alarm named root-usage-alarm already exists and was not created by this runbook')
+        self.assertFails('discover', dict(EVENTS, Control='root-usage'),
+                         'An alarm named root-usage-alarm already exists and was not created by this runbook')
 
     def test_a_trail_excluding_the_controls_source_does_not_qualify(self):
         classic = {'ReadWriteType': 'All', 'IncludeManagementEvents': True, 'ExcludeManagementEventSources': ['kms.amazonaws.com']}
