@@ -159,7 +159,7 @@ export function assessTrail(ctx: ChainContext, trail: Trail): Step {
   return withNotes(assessLogGroup(ctx, via, logGroup));
 }
 
-export interface ManagementEventCoverage {
+interface ManagementEventCoverage {
   /** Read and write management events are all recorded (excluded sources aside). */
   readAndWrite: boolean;
   /** Event sources excluded from management events, e.g. kms.amazonaws.com (`prefix*` for NotStartsWith). */
@@ -174,7 +174,7 @@ export interface ManagementEventCoverage {
  * Advanced: a Management selector without a readOnly field, or one for each readOnly value; eventSource may
  * only exclude (NotEquals, NotStartsWith, NotEndsWith). A trail without selectors records all management events.
  */
-export function managementEventCoverage(selectors: EventSelectors): ManagementEventCoverage {
+function managementEventCoverage(selectors: EventSelectors): ManagementEventCoverage {
   const { eventSelectors, advancedEventSelectors } = selectors;
   if (advancedEventSelectors && advancedEventSelectors.length > 0) return advancedCoverage(selectors);
   if (!eventSelectors || eventSelectors.length === 0) return { readAndWrite: true, excludedSources: [] };
@@ -233,7 +233,7 @@ function advancedCoverage(selectors: EventSelectors): ManagementEventCoverage {
  * ExcludeManagementEventSources holds kms.amazonaws.com (FAMILY.md §2, [SH-NOW]). For a control of every service
  * (empty eventSources) an exclusion only narrows it, and is said as a note.
  */
-export function blindingExclusions(excludedSources: string[], control: Control): string[] {
+function blindingExclusions(excludedSources: string[], control: Control): string[] {
   const excludes = (excluded: string, source: string): boolean =>
     excluded.endsWith('*') ? source.startsWith(excluded.slice(0, -1)) : excluded === source;
   return excludedSources.filter((excluded) => control.eventSources.some((source) => excludes(excluded, source)));
@@ -258,7 +258,7 @@ export interface AwsPatternTest {
   matches: Fetched<boolean[]>;
 }
 
-export interface FilterJudgement {
+interface FilterJudgement {
   verdict: Verdict;
   /** Set when AWS's engine disagreed with the local one: which record, and what AWS did. */
   awsDisagreement?: string;
@@ -318,7 +318,7 @@ function policyExpressions(control: Control, cisVersion: CisVersion): { floor: E
  * any witness record differently from the local engine, AWS wins on those records and the verdict is decided from
  * AWS's answers (every floor record matched; with the ceiling on, no ceiling record matched).
  */
-export function judgeFilter(ctx: ChainContext, filter: MetricFilter, awsTest?: AwsPatternTest): FilterJudgement {
+function judgeFilter(ctx: ChainContext, filter: MetricFilter, awsTest?: AwsPatternTest): FilterJudgement {
   const text = filter.filterPattern;
   const { parameters, control, cisVersion } = ctx;
   const strict = parameters.strictPatternVersion;

@@ -40,7 +40,7 @@ export function evaluationOf(parameters: RuleParameters): ControlEvaluation {
 }
 
 /** Order in which trails are read and compared: this account's own first, then the rule's region, then by name. */
-export function trailOrder(accountId: string, region: string): (a: Trail, b: Trail) => number {
+function trailOrder(accountId: string, region: string): (a: Trail, b: Trail) => number {
   const key = (t: Trail): string => `${t.ownerAccountId === accountId ? 0 : 1}${t.homeRegion === region ? 0 : 1}${t.name}\u0000${t.arn}`;
   return (a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
 }
