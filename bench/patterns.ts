@@ -7,6 +7,8 @@
  * that no pattern costs more than about half a node start.
  */
 import { spawnSync } from 'node:child_process';
+import { CONTROLS, floorOf } from '../rule/controls/catalogue';
+import { NEWEST_CIS_VERSION } from '../rule/controls/control';
 import { judgePattern } from '../rule/pattern/judge';
 import { ACCEPTED, ADVERSARIAL_FAMILIES, REJECTED } from '../test/fixtures/judge-cases';
 
@@ -66,4 +68,45 @@ for (const [family, patterns] of Object.entries(ADVERSARIAL_FAMILIES)) {
   }
   const ratio = (worst / trivial).toFixed(0);
   console.log(`  ${family.padEnd(32)}${worst.toFixed(1).padStart(10)}${ratio.padStart(11)}${(worst / nodeStart).toFixed(2).padStart(14)}  ${[...verdicts].join(', ')}`);
+}
+
+/**
+ * The family (issue 11): each control's published texts judged against their control, and per control the worst of
+ * generated hostile patterns up to 1,024 characters (its CIS text widened by unknown names, a long || of unknown
+ * fields, its name list as wildcards), each as a share of the node start measured above.
+ */
+function upTo(limit: number, head: string, term: (i: number) => string, joiner: string, tail: string): string {
+  let body = '';
+  for (let i = 0; head.length + body.length + tail.length + joiner.length + term(i).length <= limit; i++) body += (body ? joiner : '') + term(i);
+  return `${head}${body}${tail}`;
+}
+
+function hostileFor(control: (typeof CONTROLS)[number]): string[] {
+  const cis = control.patterns.find((p) => p.source === 'cis' && p.broken === undefined)!.text;
+  const inner = cis.trim().replace(/^\{/, '').replace(/\}$/, '');
+  const names = [...new Set([...floorOf(control, NEWEST_CIS_VERSION).matchAll(/\$\.eventName = "([^"*]+)"/g)].map((m) => m[1]!))];
+  return [
+    upTo(1024, `{ (${inner}) || `, (i) => `($.eventName = "Unknown${i}")`, ' || ', ' }'),
+    upTo(1024, '{ ', (i) => `$.field${i} = "v${i}"`, ' || ', ' }'),
+    upTo(1024, `{ (${inner}) && `, (i) => `$.userIdentity.userName != "u${i}"`, ' && ', ' }'),
+    `{ ${names.map((n) => `$.eventName = "${n.slice(0, 4)}*"`).join(' || ')} }`,
+  ];
+}
+
+console.log('');
+console.log(`the CIS Monitoring family (best of ${ADVERSARIAL_ROUNDS} runs each; share of the node start, ${nodeStart.toFixed(1)} ms)`);
+console.log(`  ${'control'.padEnd(36)}${'texts'.padStart(6)}${'worst text ms'.padStart(15)}${'/ node'.padStart(8)}${'worst hostile ms'.padStart(18)}${'/ node'.padStart(8)}  verdicts of texts`);
+for (const control of CONTROLS) {
+  let worstText = 0;
+  const verdicts = new Set<string>();
+  for (const p of control.patterns) {
+    const version = p.versions[p.versions.length - 1] ?? '1.2';
+    worstText = Math.max(worstText, best(ADVERSARIAL_ROUNDS, () => judgePattern(p.text, { control, cisVersion: version })));
+    const verdict = judgePattern(p.text, { control, cisVersion: version });
+    verdicts.add(`${p.broken === undefined ? 'correct' : 'broken'} ${verdict.unverified ? 'not verified' : verdict.accepted ? 'accepted' : 'rejected'}`);
+  }
+  const worstHostile = Math.max(...hostileFor(control).map((h) => best(ADVERSARIAL_ROUNDS, () => judgePattern(h, { control }))));
+  console.log(
+    `  ${control.id.padEnd(36)}${String(control.patterns.length).padStart(6)}${worstText.toFixed(1).padStart(15)}${(worstText / nodeStart).toFixed(2).padStart(8)}${worstHostile.toFixed(1).padStart(18)}${(worstHostile / nodeStart).toFixed(2).padStart(8)}  ${[...verdicts].join(', ')}`,
+  );
 }
