@@ -60,6 +60,20 @@ export interface RemediationData {
   controls: Record<string, ControlData>;
 }
 
+/**
+ * The texts the remediation can create for a control: the newest CIS text, and Security Hub's only where the rule
+ * accepts it under the newest CIS version (CloudWatch.10 still prints six names, without the ModifySecurityGroupRules
+ * that CIS v5.0 added, FAMILY.md §4.10; organizations-changes has no Security Hub control). The deployment templates
+ * pass PatternSource only to the controls that offer `securityhub`.
+ */
+export function remediationPatterns(c: Control): ControlData['patterns'] {
+  const cis = CREATED_INSTEAD_OF_CIS[c.id] ?? cisTextOf(c, NEWEST_CIS_VERSION)?.text;
+  if (cis === undefined) throw new Error(`${c.id} has no correct CIS text for v${NEWEST_CIS_VERSION}`);
+  const hub = securityHubTextOf(c)?.text;
+  const securityhub = hub !== undefined && judgePattern(hub, { control: c }).accepted ? hub : undefined;
+  return { cis, ...(securityhub !== undefined ? { securityhub } : {}) };
+}
+
 export function remediationData(controls: readonly Control[] = CONTROLS): RemediationData {
   const pool = witnessPool(controls);
   return {
@@ -68,14 +82,8 @@ export function remediationData(controls: readonly Control[] = CONTROLS): Remedi
     pool: pool.map(([identity, source, name, extra]) => (Object.keys(extra).length > 0 ? [identity, source, name, extra] : [identity, source, name])),
     controls: Object.fromEntries(
       controls.map((c) => {
-        const cis = CREATED_INSTEAD_OF_CIS[c.id] ?? cisTextOf(c, NEWEST_CIS_VERSION)?.text;
-        if (cis === undefined) throw new Error(`${c.id} has no correct CIS text for v${NEWEST_CIS_VERSION}`);
-        // Security Hub's text only where the rule accepts it under the newest CIS version: CloudWatch.10 still prints
-        // six names, without the ModifySecurityGroupRules that CIS v5.0 added (FAMILY.md §4.10).
-        const hub = securityHubTextOf(c)?.text;
-        const securityhub = hub !== undefined && judgePattern(hub, { control: c }).accepted ? hub : undefined;
         const data: ControlData = {
-          patterns: { cis, ...(securityhub !== undefined ? { securityhub } : {}) },
+          patterns: remediationPatterns(c),
           filter: c.names.filter,
           namespace: c.names.metricNamespace,
           metric: c.names.metric,

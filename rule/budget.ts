@@ -7,7 +7,7 @@
 export interface TimeBudget {
   /** Epoch milliseconds after which no new work starts. */
   readonly deadline: number;
-  // Function properties, not methods: they are passed around unbound (`new FilterJudge(parameters, budget.expired)`).
+  // Function properties, not methods: they are passed around unbound (`budget.expired` is handed to the judge's searches).
   /** The clock the budget runs on (Date.now, or a test's). */
   readonly now: () => number;
   /** Milliseconds left, never negative. */

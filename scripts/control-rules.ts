@@ -8,6 +8,7 @@
  */
 import { CONTROLS } from '../rule/controls/catalogue';
 import { DEFAULT_CONTROL, type Control } from '../rule/controls/control';
+import { remediationPatterns } from '../remediation/controls-data';
 
 /** The template parameter selecting the controls, and its value for every control. */
 export const SELECTION_PARAMETER = 'Controls';
@@ -158,7 +159,10 @@ function accountRules(): string[] {
       ...SHARED_DOCUMENT_PARAMETERS.map((p) =>
         EMPTY_BY_DEFAULT.has(p)
           ? `        ${p}: !If [Has${p}, { StaticValue: { Values: [!Ref ${p}] } }, !Ref AWS::NoValue]`
-          : `        ${p}: { StaticValue: { Values: [!Ref ${p}] } }`,
+          : p === 'PatternSource' && remediationPatterns(c).securityhub === undefined
+            ? // The document refuses securityhub for a control whose Security Hub text misses what CIS requires.
+              `        ${p}: { StaticValue: { Values: [cis] } }`
+            : `        ${p}: { StaticValue: { Values: [!Ref ${p}] } }`,
       ),
       ...Object.entries(NAME_PARAMETERS).map(
         ([p, key]) => `        ${p}: { StaticValue: { Values: [${isDefault(c) ? `!Ref ${p}` : q(c.names[key])}] } }`,

@@ -141,6 +141,18 @@ describe('account-rule.yaml: fifteen rules on one Lambda', () => {
     }
   });
 
+  it('passes PatternSource only to the remediations whose document offers securityhub; the others create the CIS text', () => {
+    const fixed = CONTROLS.filter((c) => {
+      const parameters = props(account.Resources[remediationLogicalId(c)]!).Parameters as Record<string, Json>;
+      const source = parameters.PatternSource;
+      if (JSON.stringify(source) === JSON.stringify({ StaticValue: { Values: [{ Ref: 'PatternSource' }] } })) return false;
+      expect(source).toEqual({ StaticValue: { Values: ['cis'] } });
+      return true;
+    }).map((c) => c.id);
+    // CloudWatch.10 prints six names, without ModifySecurityGroupRules (CIS v5.0+); Organizations has no Security Hub control.
+    expect(fixed).toEqual(['security-group-changes', 'organizations-changes']);
+  });
+
   it('gives StrictPatternVersion to the unauthorized-api-calls rule only, whose pattern ids its values are', () => {
     for (const c of CONTROLS) {
       const input = props(account.Resources[ruleLogicalId(c)]!).InputParameters as Record<string, Json>;

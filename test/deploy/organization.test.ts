@@ -134,12 +134,14 @@ describe('org-member-execution-role.yaml', () => {
 describe('org-trail-read-role.yaml', () => {
   const [, role] = onlyResourceOfType(reader, 'AWS::IAM::Role');
 
-  it('grants what the rule reads in the trail owner\'s account (rule/collect/account.ts), a subset of rule-policy.json', () => {
+  it('grants what the rule reads in the trail owner\'s account (the chain\'s reads via the assumed role), a subset of rule-policy.json', () => {
     const actions = readerActions();
     const collector = readFileSync(join(ROOT, 'rule', 'collect', 'account.ts'), 'utf8');
-    expect(collector).toMatch(/owner = assumed\.value/);
-    // Every reader call of the collector but describeTrails (the evaluated account's own list) and assumeRole.
-    const called = [...actions.keys()].filter((method) => new RegExp(`\\.${method}\\(`).test(collector) && method !== 'describeTrails' && method !== 'assumeRole');
+    const chain = readFileSync(join(ROOT, 'rule', 'chain.ts'), 'utf8');
+    // The collector performs a read the chain asks `via` a role with that role's reader.
+    expect(collector).toMatch(/this\.assumed\.get\(request\.via\)/);
+    // Every read the chain may ask via the owner account's role.
+    const called = [...actions.keys()].filter((method) => new RegExp(`read: '${method}', \\.\\.\\.via`).test(chain));
     const expected = called.map((m) => actions.get(m)!).sort();
     expect(expected).toEqual([
       'cloudtrail:GetEventSelectors',

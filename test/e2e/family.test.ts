@@ -135,10 +135,8 @@ describe('the Lambda bundle, one invocation per control rule', () => {
     expect(v4.results[0]).toEqual({ accountId, complianceType: 'COMPLIANT', annotation: expect.stringContaining("filter 'SecurityGroupChanges' -> alarm 'SecurityGroupChanges'") });
   });
 
-  // Known bug, reported to the lead: the annotation names the first rejected filter of the log group
-  // ('AWSConfigChanges', lacking every security-group name) instead of the closest one, the 6-name list that lacks
-  // only ModifySecurityGroupRules. Fails (as marked) until the decision prefers the closest filter.
-  it.failing('security-group-changes: the annotation names the 6-name filter and the one name it lacks', async () => {
+  // Among filters that all fail, the closest to the control is named: not 'AWSConfigChanges' beside it.
+  it('security-group-changes: the annotation names the 6-name filter and the one name it lacks', async () => {
     const { world, accountId } = sample('terraform-aws-modules-cis-alarms');
     const { results } = await invokeBundle(world, accountId, ['security-group-changes']);
     expect(results[0]!.annotation).toMatch(/filter 'SecurityGroupChanges' .*ModifySecurityGroupRules/);
