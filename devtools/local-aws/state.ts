@@ -20,12 +20,52 @@ import type {
 export interface World {
   /** What a sample world (examples/accounts) is and where it comes from; for people, never served. */
   description?: string;
-  organization?: { managementAccountId: string; memberAccountIds: string[] };
+  organization?: OrganizationState;
   accounts: AccountState[];
+  /** AWS Config aggregators and the compliance results they hold (services/config-aggregator.ts). */
+  configurationAggregators?: ConfigurationAggregatorState[];
   /** Failures the emulator injects (the in-memory FakeAwsReader takes its own options instead). */
   faults?: Faults;
   /** What config:PutEvaluations received, in order (appended by the emulator). */
   evaluations?: RecordedEvaluation[];
+}
+
+/**
+ * An AWS Organizations organization: its management account, its members and, for the organizations service
+ * (services/organizations.ts), their names and OUs. OU and root ids are derived from the names and the management
+ * account, so a world never spells one.
+ */
+export interface OrganizationState {
+  managementAccountId: string;
+  memberAccountIds: string[];
+  /** Account names as ListAccounts shows them; default `account-<id>`. */
+  accountNames?: Record<string, string>;
+  /** OUs by path (`Workloads/Prod` is OU Prod inside OU Workloads); an account in none sits under the root. */
+  organizationalUnits?: { path: string; accountIds: string[] }[];
+}
+
+/** An AWS Config aggregator in one account and region, and the evaluation results it holds of its source accounts. */
+export interface ConfigurationAggregatorState {
+  name: string;
+  /** The account and region that hold the aggregator (where it is called). */
+  accountId: string;
+  region: string;
+  results?: AggregatedResultState[];
+  /** PutEvaluations result tokens whose evaluations the aggregator shows, and the rule each belongs to. */
+  ruleOfResultToken?: Record<string, string>;
+}
+
+export interface AggregatedResultState {
+  configRuleName: string;
+  accountId: string;
+  awsRegion: string;
+  complianceType: 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE';
+  annotation?: string;
+  /** ISO 8601. */
+  resultRecordedTime: string;
+  /** Default AWS::::Account and the account id, the resource this project's rules evaluate. */
+  resourceType?: string;
+  resourceId?: string;
 }
 
 export interface AccountState {

@@ -10,33 +10,7 @@
  * rule whose results are all NOT_APPLICABLE is INSUFFICIENT_DATA there; the details keep NOT_APPLICABLE.
  */
 import { ServiceError, compact, paginate, validationMessage, type CallContext, type Params, type ServiceDefinition } from '../common';
-import type { World } from '../state';
-
-export interface ConfigurationAggregatorState {
-  name: string;
-  /** The account and region that hold the aggregator (where it is called). */
-  accountId: string;
-  region: string;
-  results?: AggregatedResultState[];
-  /** PutEvaluations result tokens whose evaluations the aggregator shows, and the rule each belongs to. */
-  ruleOfResultToken?: Record<string, string>;
-}
-
-export interface AggregatedResultState {
-  configRuleName: string;
-  accountId: string;
-  awsRegion: string;
-  complianceType: 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE';
-  annotation?: string;
-  /** ISO 8601. */
-  resultRecordedTime: string;
-  /** Default AWS::::Account and the account id, the resource this project's rules evaluate. */
-  resourceType?: string;
-  resourceId?: string;
-}
-
-/** The emulator's state with the aggregators (state.ts's World gains `configurationAggregators`). */
-export type WorldWithAggregators = World & { configurationAggregators?: ConfigurationAggregatorState[] };
+import type { AggregatedResultState, ConfigurationAggregatorState, World } from '../state';
 
 /** The models' Limit ranges: 0-1000 for the summary, 0-100 for the details (0 means the default, the maximum). */
 const SUMMARY_LIMIT = 1000;
@@ -46,7 +20,7 @@ const validationError = (member: string, constraint: string, missing: boolean) =
 
 function aggregatorOf(params: Params, context: CallContext): ConfigurationAggregatorState {
   const name = params.requiredStr('ConfigurationAggregatorName');
-  const found = ((context.world as WorldWithAggregators).configurationAggregators ?? []).find(
+  const found = (context.world.configurationAggregators ?? []).find(
     (a) => a.name === name && a.accountId === context.caller.accountId && a.region === context.region,
   );
   if (!found) {

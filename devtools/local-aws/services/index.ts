@@ -6,6 +6,7 @@ import type { ServiceDefinition } from '../common';
 import { cloudtrail } from './cloudtrail';
 import { cloudwatch } from './cloudwatch';
 import { config } from './config';
+import { configAggregator } from './config-aggregator';
 import { kms } from './kms';
 import { logs } from './logs';
 import { sns } from './sns';
@@ -73,7 +74,8 @@ export const ENDPOINTS: ServiceEndpoint[] = [
   },
   {
     signingName: 'config',
-    definition: config,
+    // One endpoint and target prefix serve the rule's PutEvaluations and the report's aggregator reads.
+    definition: { ...config, operations: { ...config.operations, ...configAggregator.operations } },
     json: { version: '1.1', targetPrefixes: ['StarlingDoveService'] },
     throttling: JSON_THROTTLING,
     accessDenied: JSON_ACCESS_DENIED,
