@@ -29,8 +29,33 @@ function aggregatorOf(params: Params, context: CallContext): ConfigurationAggreg
   return found;
 }
 
-/** Everything the aggregator holds: its own results, then the latest recorded evaluation per rule, account, region and resource. */
-export function aggregatedResults(world: World, aggregator: ConfigurationAggregatorState): AggregatedResultState[] {
+/**
+ * The aggregator's results indexed by rule, account and region: the latest result per resource, and the cells in the
+ * summary's order. Built once and kept until the aggregator's `results` or `world.evaluations` is replaced or grows,
+ * since every details call asks for one cell: rebuilding the whole set per call made a report of 1,000 accounts
+ * quadratic (15,000 calls each re-reading 15,000 results). The index holds the results themselves, so a test that
+ * edits a result's compliance or annotation in place is answered with the edit.
+ */
+interface AggregatorIndex {
+  builtFrom: { results: unknown; resultCount: number; evaluations: unknown; evaluationCount: number };
+  /** Key: rule, account and region joined by NUL; in the summary's order (rule, account, region). */
+  cells: Map<string, AggregatedResultState[]>;
+}
+
+const indexes = new WeakMap<ConfigurationAggregatorState, AggregatorIndex>();
+const cellKey = (rule: string, accountId: string, region: string) => [rule, accountId, region].join('\u0000');
+
+function indexOf(world: World, aggregator: ConfigurationAggregatorState): AggregatorIndex {
+  const builtFrom = { results: aggregator.results, resultCount: aggregator.results?.length ?? 0, evaluations: world.evaluations, evaluationCount: world.evaluations?.length ?? 0 };
+  const held = indexes.get(aggregator);
+  if (held && (Object.keys(builtFrom) as (keyof typeof builtFrom)[]).every((k) => held.builtFrom[k] === builtFrom[k])) return held;
+  const index = { builtFrom, cells: buildCells(world, aggregator) };
+  indexes.set(aggregator, index);
+  return index;
+}
+
+/** Its own results, then the latest recorded evaluation per rule, account, region and resource, as AWS Config keeps the latest. */
+function buildCells(world: World, aggregator: ConfigurationAggregatorState): Map<string, AggregatedResultState[]> {
   const latest = new Map<string, AggregatedResultState>();
   const keep = (r: AggregatedResultState) => {
     const key = [r.configRuleName, r.accountId, r.awsRegion, r.resourceType ?? 'AWS::::Account', r.resourceId ?? r.accountId].join('\u0000');
@@ -54,7 +79,21 @@ export function aggregatedResults(world: World, aggregator: ConfigurationAggrega
       }),
     );
   }
-  return [...latest.values()];
+  const cells = new Map<string, AggregatedResultState[]>();
+  const ordered = [...latest.values()].sort(
+    (a, b) =>
+      a.configRuleName.localeCompare(b.configRuleName) ||
+      a.accountId.localeCompare(b.accountId) ||
+      a.awsRegion.localeCompare(b.awsRegion) ||
+      (a.resourceId ?? a.accountId).localeCompare(b.resourceId ?? b.accountId),
+  );
+  for (const r of ordered) {
+    const key = cellKey(r.configRuleName, r.accountId, r.awsRegion);
+    const cell = cells.get(key);
+    if (cell) cell.push(r);
+    else cells.set(key, [r]);
+  }
+  return cells;
 }
 
 function pageSize(params: Params, max: number, context: CallContext): number {
@@ -73,26 +112,24 @@ export const configAggregator: ServiceDefinition = {
       handle(params: Params, context: CallContext) {
         const aggregator = aggregatorOf(params, context);
         const filters = params.struct('Filters');
-        const byRule = new Map<string, { ConfigRuleName: string; AccountId: string; AwsRegion: string; types: Set<string> }>();
-        for (const r of aggregatedResults(context.world, aggregator)) {
-          const key = [r.configRuleName, r.accountId, r.awsRegion].join('\u0000');
-          const entry = byRule.get(key) ?? { ConfigRuleName: r.configRuleName, AccountId: r.accountId, AwsRegion: r.awsRegion, types: new Set<string>() };
-          entry.types.add(r.complianceType);
-          byRule.set(key, entry);
-        }
-        const entries = [...byRule.values()]
-          .map(({ types, ...rest }) => ({
-            ...rest,
-            ComplianceType: types.has('NON_COMPLIANT') ? 'NON_COMPLIANT' : types.has('COMPLIANT') ? 'COMPLIANT' : 'INSUFFICIENT_DATA',
-          }))
+        const entries = [...indexOf(context.world, aggregator).cells.values()]
+          .map((results) => {
+            const { configRuleName, accountId, awsRegion } = results[0]!;
+            const types = new Set(results.map((r) => r.complianceType));
+            return {
+              ConfigRuleName: configRuleName,
+              AccountId: accountId,
+              AwsRegion: awsRegion,
+              ComplianceType: types.has('NON_COMPLIANT') ? 'NON_COMPLIANT' : types.has('COMPLIANT') ? 'COMPLIANT' : 'INSUFFICIENT_DATA',
+            };
+          })
           .filter(
             (e) =>
               (filters?.str('ConfigRuleName') ?? e.ConfigRuleName) === e.ConfigRuleName &&
               (filters?.str('AccountId') ?? e.AccountId) === e.AccountId &&
               (filters?.str('AwsRegion') ?? e.AwsRegion) === e.AwsRegion &&
               (filters?.str('ComplianceType') ?? e.ComplianceType) === e.ComplianceType,
-          )
-          .sort((a, b) => a.ConfigRuleName.localeCompare(b.ConfigRuleName) || a.AccountId.localeCompare(b.AccountId) || a.AwsRegion.localeCompare(b.AwsRegion));
+          );
         const { page, nextToken } = paginate(entries, params.str('NextToken'), pageSize(params, SUMMARY_LIMIT, context), `summary/${aggregator.name}`, invalidToken);
         return compact({
           AggregateComplianceByConfigRules: page.map(({ ComplianceType, ...e }) => ({
@@ -114,9 +151,9 @@ export const configAggregator: ServiceDefinition = {
         const accountId = params.requiredStr('AccountId');
         const awsRegion = params.requiredStr('AwsRegion');
         const complianceType = params.str('ComplianceType');
-        const results = aggregatedResults(context.world, aggregator)
-          .filter((r) => r.configRuleName === rule && r.accountId === accountId && r.awsRegion === awsRegion && (complianceType ?? r.complianceType) === r.complianceType)
-          .sort((a, b) => (a.resourceId ?? a.accountId).localeCompare(b.resourceId ?? b.accountId));
+        const results = (indexOf(context.world, aggregator).cells.get(cellKey(rule, accountId, awsRegion)) ?? []).filter(
+          (r) => (complianceType ?? r.complianceType) === r.complianceType,
+        );
         const scope = `details/${aggregator.name}/${rule}/${accountId}/${awsRegion}`;
         const { page, nextToken } = paginate(results, params.str('NextToken'), pageSize(params, DETAILS_LIMIT, context), scope, invalidToken);
         const seconds = (iso: string) => new Date(iso).getTime() / 1000;
