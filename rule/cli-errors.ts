@@ -3,7 +3,7 @@
  * loading the AWS SDK.
  */
 
-export type CommandName = 'pattern' | 'evaluate' | 'sample';
+export type CommandName = 'pattern' | 'evaluate' | 'sample' | 'report';
 
 /** A problem with the command line itself: one line, and which --help to read. */
 export class UsageError extends Error {

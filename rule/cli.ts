@@ -7,6 +7,8 @@
  *   unauthorized-api-calls-monitored evaluate [--control ID|all] [--region R] [--param Key=Value ...]
  *                                    [--format json|text] [--publish --result-token T]
  *   unauthorized-api-calls-monitored sample
+ *   unauthorized-api-calls-monitored report --aggregator NAME [--region R] [--rules PREFIX] [--format text|json|csv]
+ *                                    [--html FILE] [--since FILE]
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { cisNumber, cisNumbers, controlIdWidth } from './cli-controls';
@@ -79,6 +81,8 @@ Commands:
   pattern '<filter pattern>'   judge a metric filter pattern (and test it against log events)
   evaluate                     evaluate the account behind the AWS credentials, as the Config rule does
   sample                       judge the bundled sample metric filters, patterns found in real accounts
+  report --aggregator NAME     every account of an AWS Config aggregator against every control: a table, JSON,
+                               CSV or one HTML page, and what changed since an earlier report
 
 Controls (--control takes the id or the Security Hub id, case aside; 'all' takes every control):
   ${'id'.padEnd(CONTROL_WIDTH)}  ${'CIS'.padEnd(14)}  ${'Security Hub'.padEnd(13)}  subject
@@ -152,6 +156,7 @@ export async function runCli(argv: string[], io: CliIo, aws?: EvaluateDependenci
     if (command === 'pattern') return await patternCommand(rest, io);
     if (command === 'evaluate') return await evaluateCommand(rest, io, aws);
     if (command === 'sample') return sampleCommand(rest, io);
+    if (command === 'report') return await reportCommand(rest, io);
     if (command === '--help' || command === '-h' || command === 'help') {
       io.stdout(USAGE + '\n');
       return 0;
@@ -189,6 +194,12 @@ function replaceSdkNodeVersionWarning(io: CliIo): void {
   if (major < SDK_NODE_MAJOR) {
     io.stderr(`note: Node ${major} is past its end of life; AWS SDK releases after the first week of January 2027 need Node ${SDK_NODE_MAJOR} or later\n`);
   }
+}
+
+/** `report`: loaded only when run, since it loads the AWS SDK (cli-report.ts). */
+async function reportCommand(args: string[], io: CliIo): Promise<number> {
+  const { reportCommand: run } = await import('./cli-report');
+  return run(args, io, undefined, () => replaceSdkNodeVersionWarning(io));
 }
 
 async function evaluateCommand(args: string[], io: CliIo, aws: EvaluateDependencies | undefined): Promise<number> {

@@ -164,7 +164,11 @@ export function buildReport(input: ReportInput): Report {
   return { reportFormat: 1, aggregatorName: input.aggregatorName, generatedAt: input.generatedAt, controls: columns, accounts, cells, totals, notes };
 }
 
-/** 0 when every cell is COMPLIANT, 1 otherwise (a cell not visible, not applicable or without data included). */
+/**
+ * 0 when every cell was evaluated and is COMPLIANT, 1 otherwise. The issue's "0 when every evaluated cell is
+ * compliant" read so that a cell the aggregator cannot see, which was not evaluated, never passes for compliant:
+ * a matrix with one is not known compliant. A report with no cell at all is 1 too.
+ */
 export function reportExitStatus(report: Report): 0 | 1 {
   return report.cells.length > 0 && report.cells.every((c) => c.complianceType === 'COMPLIANT') ? 0 : 1;
 }

@@ -22,7 +22,7 @@ describe('local AWS aggregator', () => {
     const world = organizationWorld(sample);
     // Counts every read of a result: a call that re-reads every result makes the report quadratic.
     let reads = 0;
-    world.configurationAggregators![0]!.results = new Proxy(sample.results as AggregatedResultState[], {
+    world.configurationAggregators![0]!.results = new Proxy<AggregatedResultState[]>(sample.results, {
       get(target, key, receiver) {
         if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
         return Reflect.get(target, key, receiver) as unknown;

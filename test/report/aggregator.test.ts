@@ -6,7 +6,7 @@ import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import type { CliIo } from '../../rule/cli';
 import { CouldNotRunError, UsageError } from '../../rule/cli-errors';
 import { controlTitle } from '../../rule/report/collect';
-import { reportCommand, type ReportDependencies } from '../../rule/report/command';
+import { reportCommand, type ReportDependencies } from '../../rule/cli-report';
 import type { ControlId } from '../../rule/controls/control';
 import type { Report } from '../../rule/report/report';
 import type { LocalAws } from '../../devtools/local-aws/server';

@@ -4,19 +4,20 @@
  *   unauthorized-api-calls-monitored report --aggregator NAME [--region R] [--rules PREFIX]
  *       [--format text|json|csv] [--html FILE] [--since FILE]
  *
- * Exit status: 0 every cell compliant, 1 otherwise, 2 could not run (usage, no region, the aggregator unreadable).
+ * Exit status: 0 when every cell was evaluated and is compliant (a NOT_VISIBLE cell was not evaluated: 1), 1 otherwise,
+ * 2 could not run (usage, no region, the aggregator unreadable).
  * Errors are thrown as cli-errors.ts's UsageError / CouldNotRunError, which runCli prints.
  */
 import { parseArgs } from 'node:util';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
-import { CouldNotRunError, UsageError } from '../cli-errors';
-import type { CliIo } from '../cli';
-import { awsClientConfig } from '../collect/client-config';
-import { printable } from '../text';
-import { collectAggregate } from './collect';
-import { renderHtml } from './html';
-import { renderCsv, renderJson, renderText } from './render';
-import { EarlierReportError, buildReport, compareReports, parseEarlierReport, reportExitStatus } from './report';
+import { CouldNotRunError, UsageError } from './cli-errors';
+import type { CliIo } from './cli';
+import { awsClientConfig } from './collect/client-config';
+import { printable } from './text';
+import { collectAggregate } from './report/collect';
+import { renderHtml } from './report/html';
+import { renderCsv, renderJson, renderText } from './report/render';
+import { EarlierReportError, buildReport, compareReports, parseEarlierReport, reportExitStatus } from './report/report';
 
 export const REPORT_USAGE = `Usage: unauthorized-api-calls-monitored report --aggregator NAME [--region R] [--rules PREFIX]
            [--format text|json|csv] [--html FILE] [--since FILE]
@@ -28,8 +29,10 @@ Every account of an AWS Config aggregator against every CIS monitoring control t
   --html FILE        also write one self-contained page: the matrix, counts, filters, a cell's annotation on click
   --since FILE       compare with an earlier --format json report and mark the cells that changed
   -h, --help         print this help
-A cell the aggregator holds no evaluation for is NOT_VISIBLE, never compliant.
-Exit status: 0 every cell compliant, 1 otherwise, 2 could not run, 3 unexpected error.`;
+Account names and OUs come from AWS Organizations where the caller may read them; without, the report says why.
+A cell the aggregator holds no evaluation for is NOT_VISIBLE: not evaluated, so never counted as compliant.
+Exit status: 0 when every cell was evaluated and is compliant; 1 otherwise (a cell non-compliant, not applicable,
+without data, or NOT_VISIBLE); 2 could not run; 3 unexpected error.`;
 
 export interface ReportDependencies {
   configClient: (region: string) => ConfigServiceClient;
@@ -56,21 +59,25 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export async function reportCommand(args: string[], io: CliIo, deps?: ReportDependencies): Promise<number> {
+/**
+ * `beforeAws` runs once the command line is known good, before any AWS client is made (cli.ts replaces the SDK's
+ * Node version warning there, as for `evaluate`).
+ */
+export async function reportCommand(args: string[], io: CliIo, deps?: ReportDependencies, beforeAws?: () => void): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({ args, options: OPTIONS, allowPositionals: false, strict: true }));
   } catch (e) {
-    throw new UsageError(printable((e as Error).message, 300));
+    throw new UsageError(printable((e as Error).message, 300), 'report');
   }
   if (values.help) {
     io.stdout(REPORT_USAGE + '\n');
     return 0;
   }
   const format = values.format;
-  if (format !== 'text' && format !== 'json' && format !== 'csv') throw new UsageError(`--format must be text, json or csv, not '${printable(format)}'`);
+  if (format !== 'text' && format !== 'json' && format !== 'csv') throw new UsageError(`--format must be text, json or csv, not '${printable(format)}'`, 'report');
   const aggregatorName = values.aggregator;
-  if (aggregatorName === undefined || aggregatorName === '') throw new UsageError('--aggregator NAME is required');
+  if (aggregatorName === undefined || aggregatorName === '') throw new UsageError('--aggregator NAME is required', 'report');
   const region = values.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
   if (region === undefined || region === '') throw new CouldNotRunError('no region: give --region or set AWS_REGION');
 
@@ -91,6 +98,7 @@ export async function reportCommand(args: string[], io: CliIo, deps?: ReportDepe
     }
   }
 
+  beforeAws?.();
   const use = deps ?? (await defaultReportDependencies());
   const collected = await collectAggregate({ client: use.configClient(region), aggregatorName, ...(values.rules !== undefined ? { rulePrefix: values.rules } : {}) });
   if (!collected.ok) {
