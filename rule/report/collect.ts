@@ -17,7 +17,7 @@ import {
   type AggregateComplianceByConfigRule,
   type ConfigServiceClient,
 } from '@aws-sdk/client-config-service';
-import { MAX_PAGES, READER_FAILURE } from '../collect/reader';
+import { collectPages, ListingError } from '../collect/pages';
 import { controlById } from '../controls/catalogue';
 import { CONTROL_IDS, type ControlId } from '../controls/control';
 import type { CallFailure, Fetched } from '../snapshot';
@@ -151,28 +151,19 @@ export async function collectAggregate(options: CollectOptions): Promise<Fetched
   return { ok: true, value: { controls, evaluations, notes, pages } };
 }
 
-/** All pages of a paginator, or the failure that ended it (an AWS error, a repeated token, too many pages). */
-async function listAll<T>(action: string, resource: string, pages: AsyncIterable<T>, nextToken: (page: T) => string | undefined): Promise<Fetched<T[]>> {
-  const collected: T[] = [];
-  const seen = new Set<string>();
+/** All pages of a paginator (pages.ts's guards), or the failure that ended it: an AWS error, a repeated token, too many pages. */
+export async function listAll<T>(action: string, resource: string, pages: AsyncIterable<T>, nextToken: (page: T) => string | undefined): Promise<Fetched<T[]>> {
   try {
-    for await (const page of pages) {
-      collected.push(page);
-      const token = nextToken(page);
-      if (token === undefined || token === '') break;
-      if (seen.has(token)) return failure(action, resource, READER_FAILURE.paginationLoop, `returned the same NextToken twice (page ${collected.length})`);
-      if (collected.length >= MAX_PAGES) return failure(action, resource, READER_FAILURE.tooManyPages, `more than ${MAX_PAGES} pages`);
-      seen.add(token);
-    }
+    return { ok: true, value: await collectPages(pages, { tokenName: 'NextToken', nextToken }) };
   } catch (error) {
+    if (error instanceof ListingError) return failure(action, resource, error.code, error.message);
     const code = (error as { name?: unknown }).name;
     const message = (error as { message?: unknown }).message;
     return failure(action, resource, typeof code === 'string' ? code : 'Error', typeof message === 'string' ? message : '');
   }
-  return { ok: true, value: collected };
 }
 
-function failure(action: string, resource: string, code: string, message: string): { ok: false; failure: CallFailure } {
+export function failure(action: string, resource: string, code: string, message: string): { ok: false; failure: CallFailure } {
   return { ok: false, failure: { action, resource, code, message } };
 }
 
