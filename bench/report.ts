@@ -19,7 +19,7 @@ import { collectAggregate } from '../rule/report/collect';
 import { renderHtml } from '../rule/report/html';
 import { buildReport } from '../rule/report/report';
 import { ACCOUNT_ID, REGION, compliantWorld } from '../test/support/world';
-import { AGGREGATOR, AUDIT_ACCOUNT_ID, sampleWorld } from '../test/report/organization-world';
+import { AGGREGATOR, AUDIT_ACCOUNT_ID, sampleWorld } from '../devtools/demo/organization';
 
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

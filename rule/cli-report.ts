@@ -10,11 +10,13 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { CouldNotRunError, UsageError } from './cli-errors';
 import type { CliIo } from './cli';
 import { awsClientConfig } from './collect/client-config';
 import { printable } from './text';
 import { collectAggregate } from './report/collect';
+import { collectDirectory } from './report/organizations';
 import { renderHtml } from './report/html';
 import { renderCsv, renderJson, renderText } from './report/render';
 import { EarlierReportError, buildReport, compareReports, parseEarlierReport, reportExitStatus } from './report/report';
@@ -36,6 +38,7 @@ without data, or NOT_VISIBLE); 2 could not run; 3 unexpected error.`;
 
 export interface ReportDependencies {
   configClient: (region: string) => ConfigServiceClient;
+  organizationsClient: (region: string) => OrganizationsClient;
   writeFile: (path: string, text: string) => Promise<void>;
   now: () => Date;
 }
@@ -44,6 +47,8 @@ export async function defaultReportDependencies(): Promise<ReportDependencies> {
   const { writeFile } = await import('node:fs/promises');
   return {
     configClient: (region) => new ConfigServiceClient(awsClientConfig(region)),
+    // Organizations is global: the SDK's endpoint rules send every region's calls to its one endpoint.
+    organizationsClient: (region) => new OrganizationsClient(awsClientConfig(region)),
     writeFile: (path, text) => writeFile(path, text, 'utf8'),
     now: () => new Date(),
   };
@@ -106,7 +111,15 @@ export async function reportCommand(args: string[], io: CliIo, deps?: ReportDepe
     throw new CouldNotRunError(`${f.action} on ${f.resource} failed (${f.code}): ${f.message}`);
   }
   const { controls, evaluations, notes } = collected.value;
-  let report = buildReport({ aggregatorName, generatedAt: use.now().toISOString(), controls, evaluations, notes });
+  const directory = await collectDirectory(use.organizationsClient(region));
+  let report = buildReport({
+    aggregatorName,
+    generatedAt: use.now().toISOString(),
+    controls,
+    evaluations,
+    notes: directory.note === undefined ? notes : [...notes, directory.note],
+    ...(directory.accounts !== undefined ? { directory: directory.accounts } : {}),
+  });
   if (earlier !== undefined) report = compareReports(report, earlier);
 
   if (values.html !== undefined) {

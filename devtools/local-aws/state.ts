@@ -40,6 +40,8 @@ export interface OrganizationState {
   memberAccountIds: string[];
   /** Account names as ListAccounts shows them; default `account-<id>`. */
   accountNames?: Record<string, string>;
+  /** Accounts that may read the organization besides its management account (delegated administrators). */
+  delegatedAdministratorAccountIds?: string[];
   /** OUs by path (`Workloads/Prod` is OU Prod inside OU Workloads); an account in none sits under the root. */
   organizationalUnits?: { path: string; accountIds: string[] }[];
 }

@@ -11,7 +11,7 @@ import {
 import type { AggregatedResultState } from '../../devtools/local-aws/state';
 import { collectAggregate } from '../../rule/report/collect';
 import { sampleOrganization } from '../../rule/report/sample-organization';
-import { AGGREGATOR, AGGREGATOR_REGION, AUDIT_ACCOUNT_ID, organizationWorld } from '../report/organization-world';
+import { AGGREGATOR, AGGREGATOR_REGION, AUDIT_ACCOUNT_ID, organizationWorld } from '../../devtools/demo/organization';
 import { clientConfig, useLocalAws } from './helpers';
 
 describe('local AWS aggregator', () => {

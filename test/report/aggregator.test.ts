@@ -3,6 +3,7 @@
  * aggregator's data, pages are followed, throttling is retried, and what cannot be read is said, never compliant.
  */
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { CliIo } from '../../rule/cli';
 import { CouldNotRunError, UsageError } from '../../rule/cli-errors';
 import { controlTitle } from '../../rule/report/collect';
@@ -10,8 +11,9 @@ import { reportCommand, type ReportDependencies } from '../../rule/cli-report';
 import type { ControlId } from '../../rule/controls/control';
 import type { Report } from '../../rule/report/report';
 import type { LocalAws } from '../../devtools/local-aws/server';
+import type { World } from '../../devtools/local-aws/state';
 import { clientConfig, useLocalAws } from '../local-aws/helpers';
-import { AGGREGATOR, AUDIT_ACCOUNT_ID, sampleWorld } from './organization-world';
+import { AGGREGATOR, AUDIT_ACCOUNT_ID, sampleWorld } from '../../devtools/demo/organization';
 
 function io(files: Record<string, string> = {}) {
   const out: string[] = [];
@@ -35,6 +37,7 @@ function io(files: Record<string, string> = {}) {
 function deps(local: LocalAws, written: Record<string, string> = {}): ReportDependencies {
   return {
     configClient: (region) => new ConfigServiceClient(clientConfig(local, AUDIT_ACCOUNT_ID, region)),
+    organizationsClient: (region) => new OrganizationsClient(clientConfig(local, AUDIT_ACCOUNT_ID, region)),
     writeFile: async (path, text) => {
       written[path] = text;
     },
@@ -53,8 +56,10 @@ describe('report on the local AWS aggregator', () => {
     const report = JSON.parse(out.join('')) as Report;
     expect(status).toBe(1);
     expect(report.controls).toHaveLength(15);
-    // Without the organization, the accounts are those the aggregator knows: the unaggregated ones are absent.
-    expect(report.accounts).toHaveLength(24 - sample.unaggregatedAccountIds.length);
+    // Every account of the organization, with its name and OU; the audit and management accounts too, whose cells no rule fills.
+    expect(report.accounts).toHaveLength(24 + 2);
+    for (const account of sample.accounts) expect(report.accounts).toContainEqual(expect.objectContaining({ accountId: account.accountId, name: account.name, organizationalUnit: account.organizationalUnit }));
+    for (const id of sample.unaggregatedAccountIds) expect(report.cells.filter((c) => c.accountId === id).every((c) => c.complianceType === 'NOT_VISIBLE')).toBe(true);
     for (const cell of report.cells) {
       const results = sample.results.filter((r) => r.accountId === cell.accountId && r.configRuleName === `${cell.controlId}-monitored`);
       if (results.length === 0) {
@@ -67,8 +72,7 @@ describe('report on the local AWS aggregator', () => {
     }
     const calls = local.log.filter((e) => e.action === 'config:GetAggregateComplianceDetailsByConfigRule');
     expect(calls).toHaveLength(sample.results.length);
-    // organizations-changes is missing in some accounts: their cells are NOT_VISIBLE.
-    expect(report.notes).toEqual([]);
+    expect(report.notes).toEqual([expect.stringMatching(/^3 account\(s\) of the organization have no evaluation in the aggregator/)]);
   });
 
   it('retries throttled reads', async () => {
@@ -78,7 +82,7 @@ describe('report on the local AWS aggregator', () => {
     const { cliIo, out } = io();
     const status = await reportCommand(['--aggregator', AGGREGATOR, '--region', 'us-east-1'], cliIo, deps(local));
     expect(status).toBe(1);
-    expect(out.join('')).toContain('Aggregator organization at 2026-03-02T07:00:00.000Z: 3 accounts x 15 controls');
+    expect(out.join('')).toContain('Aggregator organization at 2026-03-02T07:00:00.000Z: 5 accounts x 15 controls');
     expect(local.log.filter((e) => e.errorCode === 'ThrottlingException')).toHaveLength(3);
   });
 
@@ -132,5 +136,32 @@ describe('report on the local AWS aggregator', () => {
     expect(second.out.join('')).toContain(`${changed.accountId} ${controlTitle(changed.configRuleName.replace(/-monitored$/, '') as ControlId)}: NON_COMPLIANT (was COMPLIANT) Trail main (us-east-1): alarm deleted`);
     expect(second.err.join('')).toBe('wrote report.html\n');
     expect(written['report.html']).toContain('1 cell(s) changed (outlined)');
+  });
+
+  it.each([
+    ['denied', (world: World) => (world.faults = { deny: [{ action: 'organizations:ListAccountsForParent' }] }), /organizations:ListAccountsForParent failed \(AccessDeniedException\); only the organization's management account or a delegated administrator/],
+    ['not in an organization', (world: World) => delete world.organization, /organizations:ListRoots failed \(AWSOrganizationsNotInUseException\); the account is not in an organization/],
+  ])('without the organization (%s), shows the accounts the aggregator knows and says why names and OUs are missing', async (_what, change, note) => {
+    const { sample, world } = sampleWorld(24);
+    change(world);
+    const local = await serve(world);
+    const { cliIo, out } = io();
+    await reportCommand(['--aggregator', AGGREGATOR, '--region', 'us-east-1', '--format', 'json'], cliIo, deps(local));
+    const report = JSON.parse(out.join('')) as Report;
+    expect(report.accounts).toHaveLength(24 - sample.unaggregatedAccountIds.length);
+    expect(report.accounts.every((a) => a.name === undefined && a.organizationalUnit === undefined)).toBe(true);
+    expect(report.notes).toEqual([expect.stringMatching(note)]);
+  });
+
+  it('walks the organization in a page per 20 accounts of an OU and two per OU, nested OUs by their path', async () => {
+    const { world } = sampleWorld(60);
+    const local = await serve(world, { pageSize: 20 });
+    const { cliIo, out } = io();
+    await reportCommand(['--aggregator', AGGREGATOR, '--region', 'us-east-1', '--format', 'json'], cliIo, deps(local));
+    const report = JSON.parse(out.join('')) as Report;
+    expect(new Set(report.accounts.map((a) => a.organizationalUnit))).toEqual(new Set(['Security', 'Infrastructure', 'Workloads/Prod', 'Workloads/Dev', 'Sandbox', 'Root']));
+    const calls = local.log.filter((e) => e.service === 'organizations');
+    // ListRoots, then per parent (root, 6 OUs) one OU listing and the account pages (12 or 13 accounts per OU: one page each).
+    expect(calls).toHaveLength(1 + 7 * 2);
   });
 });

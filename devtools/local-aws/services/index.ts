@@ -9,6 +9,7 @@ import { config } from './config';
 import { configAggregator } from './config-aggregator';
 import { kms } from './kms';
 import { logs } from './logs';
+import { organizations } from './organizations';
 import { sns } from './sns';
 import { sts } from './sts';
 
@@ -78,6 +79,14 @@ export const ENDPOINTS: ServiceEndpoint[] = [
     definition: { ...config, operations: { ...config.operations, ...configAggregator.operations } },
     json: { version: '1.1', targetPrefixes: ['StarlingDoveService'] },
     throttling: JSON_THROTTLING,
+    accessDenied: JSON_ACCESS_DENIED,
+  },
+  {
+    signingName: 'organizations',
+    definition: organizations,
+    json: { version: '1.1', targetPrefixes: ['AWSOrganizationsV20161128'] },
+    // Organizations' own throttling code (its TooManyRequestsException).
+    throttling: { code: 'TooManyRequestsException', status: 400 },
     accessDenied: JSON_ACCESS_DENIED,
   },
 ];
