@@ -241,8 +241,8 @@ export const CONTROLS: readonly Control[] = [
           pattern: `{ ${CONSOLE_LOGIN} && $.userIdentity.type = "IAMUser" && $.userIdentity.arn = %^arn:aws[a-z-]*:iam::[0-9]{12}:user/[A-Za-z0-9+=,.@_-]+$% && $.responseElements.ConsoleLogin = "Success" && $.additionalEventData.MFAUsed = "No" && $.errorCode NOT EXISTS && $.errorMessage NOT EXISTS }`,
         },
       ],
-      // Whether only ConsoleLogin records carry additionalEventData.MFAUsed is not verified (FAMILY.md §4.2), so
-      // every other event is in the ceiling whatever it carries.
+      // Every other event is in the ceiling; AWS documents additionalEventData.MFAUsed only on ConsoleLogin, and the
+      // record space holds no other event carrying it (rule/pattern/cloudtrail.ts SIGN_IN).
       ceiling: `{ (${CONSOLE_LOGIN} && $.responseElements.ConsoleLogin = "Success" && $.additionalEventData.MFAUsed = "Yes" && $.errorCode NOT EXISTS && $.errorMessage NOT EXISTS) || $.eventName != "ConsoleLogin" }`,
       floorNoun: 'console sign-ins without MFA',
       floorRecordNoun: 'console sign-in without MFA',

@@ -263,7 +263,8 @@ export const EVENT_SOURCES: Record<string, string[]> = table({
     'DeleteOrganization', 'DeleteOrganizationalUnit', 'DeletePolicy', 'DetachPolicy', 'DisablePolicyType', 'EnablePolicyType', 'InviteAccountToOrganization',
     'LeaveOrganization', 'MoveAccount', 'RemoveAccountFromOrganization', 'UpdatePolicy', 'UpdateOrganizationalUnit', 'DescribeAccount', 'ListRoots', 'ListPolicies',
   ],
-  'signin.amazonaws.com': ['ConsoleLogin'],
+  // The sign-in events of the CloudTrail User Guide's examples besides ConsoleLogin (SIGN_IN).
+  'signin.amazonaws.com': ['ConsoleLogin', 'CheckMfa', 'SwitchRole'],
 });
 
 /** The eventSource that writes records of this eventName, when the catalogue knows it (the first, for a shared name). */
@@ -325,6 +326,59 @@ export function userIdentityOf(type: string, session = 'alice', role = 'Admin'):
   }
 }
 
+/**
+ * What only a console sign-in carries, and what it never carries. Every record that AWS documents with
+ * responseElements.ConsoleLogin or additionalEventData MFAUsed, LoginTo or MobileVersion is a ConsoleLogin of
+ * signin.amazonaws.com with eventType AwsConsoleSignIn (CloudTrail User Guide, "AWS console sign-in events": IAM
+ * user and root, success, MFA, failure; IAM User Guide, "Example sign-in events in CloudTrail log"; federated
+ * ConsoleLogin records carry them too). The other sign-in events carry keys of their own: CheckMfa has
+ * responseElements.CheckMfa and additionalEventData.MfaType, SwitchRole responseElements.SwitchRole and
+ * additionalEventData.SwitchFrom/RedirectTo. A failed sign-in says so in errorMessage ("Failed authentication", "No
+ * username found in supplied account") and responseElements.ConsoleLogin "Failure", never in errorCode: signin
+ * writes no error code (SERVICE_ERRORS).
+ */
+export const SIGN_IN = {
+  eventSource: 'signin.amazonaws.com',
+  eventName: 'ConsoleLogin',
+  eventType: 'AwsConsoleSignIn',
+  onlyFields: ['responseElements.ConsoleLogin', 'additionalEventData.MFAUsed', 'additionalEventData.LoginTo', 'additionalEventData.MobileVersion'],
+} as const;
+
+/**
+ * Whether a value can be a record's errorCode. An errorCode names an error (AccessDenied, ...Exception, EC2's
+ * Client.-prefixed codes: "CloudTrail record contents", each service's CloudTrail examples), and an AWS service
+ * model names its operations and its errors apart; so an event's name, such as ConsoleLogin, is never an errorCode.
+ */
+export function isErrorCode(value: string): boolean {
+  return eventSourceOf(value) === undefined;
+}
+
+function valueAt(record: JsonObject, path: string): unknown {
+  let node: unknown = record;
+  for (const key of path.split('.')) {
+    if (typeof node !== 'object' || node === null || Array.isArray(node)) return undefined;
+    node = Object.hasOwn(node, key) ? (node as JsonObject)[key] : undefined;
+  }
+  return node;
+}
+
+/** Whether the record carries a field that only a ConsoleLogin carries (SIGN_IN). */
+export function carriesSignInField(record: JsonObject): boolean {
+  return SIGN_IN.onlyFields.some((path) => valueAt(record, path) !== undefined);
+}
+
+/**
+ * Whether CloudTrail can write this record at all, by the rules of SIGN_IN and isErrorCode: the judge's search
+ * considers no other record, so a pattern is never rejected for one that cannot occur.
+ */
+export function writable(record: JsonObject): boolean {
+  const login = record.eventName === SIGN_IN.eventName;
+  if (carriesSignInField(record) && !login) return false;
+  if (login && (record.eventSource !== SIGN_IN.eventSource || record.eventType !== SIGN_IN.eventType)) return false;
+  if (record.eventSource === SIGN_IN.eventSource && Object.hasOwn(record, 'errorCode')) return false;
+  return typeof record.errorCode !== 'string' || isErrorCode(record.errorCode);
+}
+
 const IDENTITY_SHAPES: Record<string, (identity: JsonObject) => boolean> = table({
   IAMUser: (u) => typeof u.principalId === 'string' && u.principalId.startsWith('AIDA') && typeof u.accountId === 'string' && typeof u.userName === 'string' && u.arn === `arn:aws:iam::${u.accountId}:user/${u.userName}`,
   AssumedRole: (u) => typeof u.principalId === 'string' && /^AROA\w+:/.test(u.principalId) && typeof u.sessionContext === 'object',
@@ -334,7 +388,8 @@ const IDENTITY_SHAPES: Record<string, (identity: JsonObject) => boolean> = table
 
 /**
  * How many ways a record departs from what CloudTrail writes: an eventSource other than its eventName's, an
- * error code its service does not write, a userIdentity whose fields disagree with its type. 0 reads as real.
+ * error code its service does not write, a userIdentity whose fields disagree with its type, a field or error
+ * CloudTrail never writes on such a record (writable). 0 reads as real.
  */
 export function inconsistencies(record: JsonObject): number {
   const source = typeof record.eventSource === 'string' ? record.eventSource : '';
@@ -346,7 +401,8 @@ export function inconsistencies(record: JsonObject): number {
   return (
     (known !== undefined && !writesEvent(source, record.eventName as string) ? 1 : 0) +
     (typeof record.errorCode === 'string' && codes !== undefined && !codes.includes(record.errorCode) ? 1 : 0) +
-    (shape !== undefined && !shape(identity as JsonObject) ? 1 : 0)
+    (shape !== undefined && !shape(identity as JsonObject) ? 1 : 0) +
+    (writable(record) ? 0 : 1)
   );
 }
 

@@ -23,12 +23,19 @@
  * - Array elements past index MAX_ARRAY_INDEX are treated as absent in every record: a record holding one would be
  *   padded with that many elements, too big to build, print or send to TestMetricFilter. The judge therefore never
  *   accepts a pattern that names such an element, nor calls it one that never matches (see modelledIndexLimit).
+ * - Records CloudTrail never writes are outside the space (cloudtrail.ts writable): a field only a ConsoleLogin
+ *   carries (responseElements.ConsoleLogin, additionalEventData.MFAUsed/LoginTo/MobileVersion) makes the record a
+ *   ConsoleLogin of signin.amazonaws.com, which has no errorCode; an event's name is never an errorCode (a value
+ *   excluded so stands down for its near misses, which keep its class where it has other members). The walk prunes
+ *   by these rules only where a field's class allows no other value, and build() checks every record it makes, so
+ *   a class is left out only when none of its members can occur. Nothing else is assumed of which service writes
+ *   which error code: SERVICE_ERRORS lists typical codes, not all, and only guides the consistency step below.
  * - The search gives up after a fixed amount of work (SEARCH_WORK_LIMIT condition evaluations, shared by every
  *   question of one judgement) or when the caller's time budget expires, and says which; the caller must treat
  *   that as "not verified". Work, not time, bounds it so that the same pattern always gets the same verdict.
  *
  * A record found is then made to read like one CloudTrail writes (RecordSpace.consistent): eventSource of its
- * eventName, the service's own error code and message, a userIdentity of its type. A change is kept only if every
+ * eventName, the service's own error code and message, a userIdentity of its type; it never leaves the space. A change is kept only if every
  * field the question names stays in its class and the record still meets the question, so verdicts do not move.
  */
 import type { Condition, Expression, SelectorSegment } from './ast';
@@ -39,11 +46,15 @@ import {
   CLOUDTRAIL_FIELDS,
   EVENT_SOURCES,
   eventSourceOf,
+  carriesSignInField,
   inconsistencies,
+  isErrorCode,
   REALISTIC_VALUES,
   SAMPLE_RECORDS,
   SERVICE_ERRORS,
+  SIGN_IN,
   userIdentityOf,
+  writable,
   writesEvent,
   type FieldShape,
 } from './cloudtrail';
@@ -72,6 +83,16 @@ interface Field {
   /** Indexes of fields that lie above this one. */
   ancestors: number[];
   domain: Representative[];
+  /** Each representative's class (classOf), kept from building the domain so that the walk asks no atom again. */
+  classes: Map<Representative, string>;
+}
+
+/** The space's fields that CloudTrail's sign-in rules name (cloudtrail.ts SIGN_IN), by index; absent where no question names one. */
+interface SignInFields {
+  only: number[];
+  eventName?: number;
+  eventSource?: number;
+  errorCode?: number;
 }
 
 /** One requirement of a question: this expression must evaluate to `expected`. */
@@ -265,6 +286,7 @@ export class RecordSpace {
   /** Each field's index by its selector's key, and each condition's field, so that evaluation never searches. */
   private readonly fieldIndex = new Map<string, number>();
   private readonly conditionField = new Map<Condition, number>();
+  private readonly signIn: SignInFields = { only: [] };
 
   /**
    * `expressions`: every expression the questions asked of this space will mention; `work`: the budget, shared
@@ -295,20 +317,28 @@ export class RecordSpace {
       const atoms = [...(atomsByKey.get(key) ?? []), ...wildcards.filter((c) => reaches(c.selector.segments, segments))];
       const uniqueAtoms = [...new Map(atoms.map((a) => [JSON.stringify(a), a])).values()];
       this.fieldIndex.set(key, this.fields.length);
-      this.fields.push({ segments, dotted: dottedPath(segments), atoms: uniqueAtoms, ancestors: [], domain: [] });
+      this.fields.push({ segments, dotted: dottedPath(segments), atoms: uniqueAtoms, ancestors: [], domain: [], classes: new Map() });
     }
     for (const field of this.fields) {
       if (this.work.spend(this.fields.length)) return;
       field.ancestors = this.fields.flatMap((f, j) => (isPrefix(f.segments, field.segments) ? [j] : []));
       const realistic = field.dotted !== undefined ? (REALISTIC_VALUES[field.dotted] ?? []) : [];
       const seen = new Set<string>();
-      field.domain = domainFor(shapeOf(field.segments), realistic, field.atoms, this.work).filter((value) => {
-        if (this.work.stopped) return false;
-        const key = this.classOf(field, value);
-        if (seen.has(key)) return false;
-        seen.add(key);
-        return true;
-      });
+      field.domain = domainFor(shapeOf(field.segments), realistic, field.atoms, this.work)
+        // A value CloudTrail never writes there stands down for its near misses, which keep its class if it has others.
+        .flatMap((value) => (field.dotted === 'errorCode' && typeof value === 'string' && !isErrorCode(value) ? [value + FILLER, FILLER + value] : [value]))
+        .filter((value) => {
+          if (this.work.stopped) return false;
+          const key = this.classOf(field, value);
+          if (seen.has(key)) return false;
+          seen.add(key);
+          field.classes.set(value, key);
+          return true;
+        });
+    }
+    for (const [index, field] of this.fields.entries()) {
+      if (field.dotted !== undefined && (SIGN_IN.onlyFields as readonly string[]).includes(field.dotted)) this.signIn.only.push(index);
+      if (field.dotted === 'eventName' || field.dotted === 'eventSource' || field.dotted === 'errorCode') this.signIn[field.dotted] = index;
     }
   }
 
@@ -349,7 +379,7 @@ export class RecordSpace {
 
     const walk = (index: number): boolean => {
       if (work.spend(1)) return true;
-      if (partial(index) === false) return false;
+      if (partial(index) === false || this.signInConflict(assignment, index)) return false;
       if (index === this.fields.length) {
         const record = this.build(assignment);
         if (record && meets(record)) {
@@ -376,6 +406,41 @@ export class RecordSpace {
     if (found) return { kind: 'found', record: found };
     if (work.stopped) return gaveUp();
     return { kind: 'none' };
+  }
+
+  /**
+   * Whether the first `assigned` fields already break a sign-in rule for every record of their classes: a field
+   * only a ConsoleLogin carries, on a record whose eventName or eventSource class holds no ConsoleLogin of
+   * signin.amazonaws.com, or with an errorCode; a signin.amazonaws.com record with an errorCode. Pruning only;
+   * build() checks every record it makes with writable().
+   */
+  private signInConflict(assignment: Representative[], assigned: number): boolean {
+    const { only, eventName, eventSource, errorCode } = this.signIn;
+    const value = (index: number | undefined): Representative | undefined => (index !== undefined && index < assigned ? assignment[index] : undefined);
+    const name = value(eventName);
+    const source = value(eventSource);
+    const code = value(errorCode);
+    const carries = only.some((index) => index < assigned && assignment[index] !== MISSING);
+    if (carries && name !== undefined && !this.admits(eventName!, name, SIGN_IN.eventName)) return true;
+    const login = carries || (name !== undefined && this.forces(eventName!, name, SIGN_IN.eventName));
+    if (login && source !== undefined && !this.admits(eventSource!, source, SIGN_IN.eventSource)) return true;
+    const signin = login || (source !== undefined && this.forces(eventSource!, source, SIGN_IN.eventSource));
+    return signin && code !== undefined && code !== MISSING;
+  }
+
+  /** Whether the class of `representative` holds `value`. */
+  private admits(index: number, representative: Representative, value: string): boolean {
+    const field = this.fields[index]!;
+    return field.classes.get(representative) === this.classOf(field, value);
+  }
+
+  /** Whether every value in the class of `representative` is `value`: an exact `=` atom on it holds there. */
+  private forces(index: number, representative: Representative, value: string): boolean {
+    const field = this.fields[index]!;
+    return (
+      representative === value &&
+      field.atoms.some((a) => a.kind === 'compare' && a.operator === '=' && a.value.kind === 'string' && a.value.text === value && !a.value.text.includes('*'))
+    );
   }
 
   /** Three-valued evaluation over the first `assigned` fields; undefined where the outcome is still open. */
@@ -440,8 +505,11 @@ export class RecordSpace {
       if (wanted === MISSING) removeAt(record, field.segments);
       else setAt(record, field.segments, wanted === CONTAINER ? containerFor(field, this.fields) : wanted);
     }
+    // What a sign-in implies (SIGN_IN): a field only a ConsoleLogin carries makes the record one, from signin.amazonaws.com.
+    if (carriesSignInField(record)) record.eventName = SIGN_IN.eventName;
+    if (record.eventName === SIGN_IN.eventName) Object.assign(record, { eventSource: SIGN_IN.eventSource, eventType: SIGN_IN.eventType });
     const consistent = this.fields.every((f, i) => this.sameClass(f, sampleValue(record, f), assignment[i]!));
-    return consistent ? record : undefined;
+    return consistent && writable(record) ? record : undefined;
   }
 
   /**
@@ -458,7 +526,7 @@ export class RecordSpace {
       const draft = structuredClone(current);
       change(draft);
       const same = this.fields.every((f, i) => this.classOf(f, asRepresentative(sampleValue(draft, f))) === classes[i]);
-      if (!same || !meets(draft)) return false;
+      if (!same || !writable(draft) || !meets(draft)) return false;
       current = draft;
       return true;
     };

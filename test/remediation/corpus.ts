@@ -50,15 +50,4 @@ export function corpusOf(control: Control): [string, string][] {
  * Where the judge rejects with a record no service writes, so no realistic witness can agree with it. Each runs as
  * it.failing: when the judge is fixed, the test fails here and the entry goes.
  */
-export const KNOWN_DISAGREEMENTS: Partial<Record<Control['id'], Record<string, string>>> = {
-  'console-signin-without-mfa': {
-    // The judge's record: RunInstances failing with errorCode "ConsoleLogin" and responseElements.ConsoleLogin.
-    '{ ($.errorCode = "ConsoleLogin") || ($.additionalEventData.MFAUsed != "Yes") }': 'judge rejects with an errorCode no service writes',
-  },
-  'console-auth-failures': {
-    // FAMILY.md §4.6: "$.responseElements.ConsoleLogin = "Failure" is an accepted superset"; the judge's record is
-    // RunInstances with responseElements.ConsoleLogin "Failure", which only ConsoleLogin records carry.
-    '{ $.responseElements.ConsoleLogin = "Failure" }': 'judge rejects with responseElements.ConsoleLogin on an API call',
-  },
-};
-
+export const KNOWN_DISAGREEMENTS: Partial<Record<Control['id'], Record<string, string>>> = {};
