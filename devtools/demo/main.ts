@@ -5,16 +5,29 @@
  * matrix of accounts by controls and the annotations of the cells that fail. Where Python 3 with boto3 and PyYAML is
  * found (devtools/python.ts: python3 on PATH, then /usr/bin/python3), it runs the remediation document on the
  * accounts whose unauthorized-api-calls control fails and evaluates that control again. It says each account as it
- * finishes (the whole run takes seconds). No AWS credentials and no network: everything talks to 127.0.0.1.
+ * finishes (the whole run takes seconds). It ends by writing the organization report (`report --html`) of a sample
+ * organization: twenty-four generated accounts and the sample accounts with what the rule wrote for them through
+ * PutEvaluations, read through the aggregator and Organizations the local AWS serves, and prints where the page is.
+ * No AWS credentials and no network: everything talks to 127.0.0.1.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { awsClientConfig } from '../../rule/collect/client-config';
+import { collectAggregate } from '../../rule/report/collect';
+import { renderHtml } from '../../rule/report/html';
+import { collectDirectory } from '../../rule/report/organizations';
+import { CELL_STATUSES, buildReport } from '../../rule/report/report';
+import { sampleOrganization } from '../../rule/report/sample-organization';
 import { CONTROLS } from '../../rule/controls/catalogue';
 import { DEFAULT_CONTROL, NEWEST_CIS_VERSION, type Control } from '../../rule/controls/control';
 import { startLocalAws, type LocalAws } from '../local-aws/server';
-import type { World } from '../local-aws/state';
+import type { RecordedEvaluation, World } from '../local-aws/state';
 import { findPython } from '../python';
+import { AGGREGATOR, AGGREGATOR_REGION, AUDIT_ACCOUNT_ID, organizationWorld } from './organization';
 
 const ROOT = resolve(__dirname, '../..');
 const BUNDLE = join(ROOT, 'dist/index.js');
@@ -37,6 +50,8 @@ interface Row {
   /** The remediation of the unauthorized-api-calls control, and that control's evaluation after it. */
   remediation?: string;
   after?: Evaluation;
+  /** What the rule wrote through PutEvaluations, for the organization report. */
+  written: RecordedEvaluation[];
 }
 
 /** The control the remediation document serves, and its column in the matrix. */
@@ -100,7 +115,7 @@ async function invokeRule(local: LocalAws, accountId: string, controls: readonly
       recordVersion: '1.0',
     }),
     ruleParameters: JSON.stringify({ Control: control.id }),
-    resultToken: `local-demo-${accountId}-${control.id}`,
+    resultToken: resultToken(accountId, control),
     eventLeftScope: false,
     executionRoleArn: `arn:aws:iam::${accountId}:role/config-role`,
     configRuleArn: `arn:aws:config:${REGION}:${accountId}:config-rule/config-rule-${control.id}`,
@@ -127,6 +142,9 @@ async function invokeRule(local: LocalAws, accountId: string, controls: readonly
   const written = JSON.parse(result.stdout) as Array<{ complianceType: string; annotation?: string }>;
   return written.map((e) => ({ complianceType: e.complianceType, annotation: e.annotation ?? '' }));
 }
+
+/** The result token of a control's rule in an account: the organization report's aggregator maps it to the rule. */
+const resultToken = (accountId: string, control: Control): string => `local-demo-${accountId}-${control.id}`;
 
 /** DiscoverChain's plan, as the runner reports the document output DiscoverChain.Plan. */
 interface Plan {
@@ -202,7 +220,7 @@ async function sample(file: string, name: string, python: string | undefined, wi
   const progress = (text: string) => out(`  ${accountId}  ${name.padEnd(width + 2)}${text}`);
   const local = await startLocalAws({ world });
   try {
-    const row: Row = { sample: name, accountId, cells: await invokeRule(local, accountId, CONTROLS) };
+    const row: Row = { sample: name, accountId, cells: await invokeRule(local, accountId, CONTROLS), written: [] };
     const compliant = row.cells.filter((c) => c.complianceType === 'COMPLIANT').length;
     const first = row.cells[REMEDIATED]!;
     const remediating = python !== undefined && first.complianceType === 'NON_COMPLIANT';
@@ -212,6 +230,7 @@ async function sample(file: string, name: string, python: string | undefined, wi
       [row.after] = await invokeRule(local, accountId, [CONTROLS[REMEDIATED]!]);
       progress(`remediated ${numberOf(CONTROLS[REMEDIATED]!)}: ${verdict(row.after!.complianceType)}`);
     }
+    row.written = (local.world.evaluations ?? []).filter((e) => e.accountId === accountId);
     return row;
   } finally {
     await local.close();
@@ -306,6 +325,51 @@ async function main(): Promise<void> {
   if ('missing' in python) {
     out();
     out(`Remediation not run: ${python.missing}.`);
+  }
+  out();
+  out(await organizationReport(rows));
+}
+
+/** Generated accounts of the sample organization, besides the sample accounts: enough for the page to show what it is for. */
+const GENERATED_ACCOUNTS = 24;
+
+/**
+ * The organization report of a sample organization, as `report --aggregator organization --html FILE` writes it:
+ * generated accounts' results, and the sample accounts' evaluations as the rule wrote them (PutEvaluations), read
+ * through the local AWS's aggregator and Organizations. Returns the line saying where the page is.
+ */
+async function organizationReport(rows: Row[]): Promise<string> {
+  const world = organizationWorld(sampleOrganization(GENERATED_ACCOUNTS));
+  const aggregator = world.configurationAggregators![0]!;
+  aggregator.ruleOfResultToken = Object.fromEntries(rows.flatMap((r) => CONTROLS.map((c) => [resultToken(r.accountId, c), c.names.configRule])));
+  world.evaluations = rows.flatMap((r) => r.written);
+  const organization = world.organization!;
+  organization.memberAccountIds.push(...rows.map((r) => r.accountId));
+  organization.organizationalUnits!.push({ path: 'Samples', accountIds: rows.map((r) => r.accountId) });
+  for (const r of rows) organization.accountNames![r.accountId] = r.sample;
+  const local = await startLocalAws({ world, pageSize: 100 });
+  // The SDK runs in this process here: its Node version notice is not the demo's business (the children have it off too).
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  try {
+    const settings = { ...awsClientConfig(AGGREGATOR_REGION), endpoint: local.endpoint, credentials: local.credentialsFor(AUDIT_ACCOUNT_ID) };
+    const collected = await collectAggregate({ client: new ConfigServiceClient(settings), aggregatorName: AGGREGATOR });
+    if (!collected.ok) throw new Error(`the organization report failed: ${collected.failure.action} (${collected.failure.code}) ${collected.failure.message}`);
+    const directory = await collectDirectory(new OrganizationsClient(settings));
+    const { controls, evaluations, notes } = collected.value;
+    const report = buildReport({
+      aggregatorName: AGGREGATOR,
+      generatedAt: new Date().toISOString(),
+      controls,
+      evaluations,
+      notes: directory.note === undefined ? notes : [...notes, directory.note],
+      ...(directory.accounts !== undefined ? { directory: directory.accounts } : {}),
+    });
+    const file = join(mkdtempSync(join(tmpdir(), 'cis-monitoring-report-')), 'organization-report.html');
+    writeFileSync(file, renderHtml(report));
+    const counts = CELL_STATUSES.filter((s) => report.totals[s] > 0).map((s) => `${report.totals[s]} ${s}`).join(', ');
+    return `Organization report (report --html) of ${report.accounts.length} accounts x ${report.controls.length} controls (${counts}):\n  file://${file}`;
+  } finally {
+    await local.close();
   }
 }
 

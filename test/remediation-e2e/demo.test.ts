@@ -11,6 +11,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rea
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PYTHON_VARIABLE } from '../../devtools/python';
+import type { Report } from '../../rule/report/report';
 import { skipWhen } from '../support/skip';
 import { ROOT, python, pythonMissing } from './helpers';
 
@@ -64,6 +65,17 @@ function matrix(output: string): Array<{ account: string; sample: string; cells:
 }
 
 const tableAccounts = (output: string): string[] => matrix(output).map((r) => r.account);
+
+/** The organization report npm start ends with: the page it names on its last line, and the report data in it. */
+function reportPage(output: string): { html: string; report: Report } {
+  const file = /^ {2}file:\/\/(\/\S+\.html)$/m.exec(output)?.[1];
+  if (file === undefined) throw new Error(`no report page named in:\n${output}`);
+  const html = readFileSync(file, 'utf8');
+  const data = /<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(html)?.[1];
+  return { html, report: JSON.parse(data ?? 'null') as Report };
+}
+
+const SHORT: Record<string, string> = { COMPLIANT: 'ok', NON_COMPLIANT: 'NO', NOT_APPLICABLE: 'n/a' };
 const rowOf = (output: string, sample: string) => matrix(output).find((r) => r.sample === sample);
 
 withPython.describe(withPython.title('npm start'), () => {
@@ -86,7 +98,24 @@ withPython.describe(withPython.title('npm start'), () => {
     output = start(out, { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` });
   });
 
-  it('runs the remediation with the python3 first on PATH, and says so', () => {
+  it('ends by writing the organization report: generated accounts and the sample accounts as the rule last evaluated them', () => {
+    expect(output.trimEnd().split('\n').slice(-2)[0]).toMatch(/^Organization report \(report --html\) of \d+ accounts x 15 controls \(.*\):$/);
+    const { html, report } = reportPage(output);
+    expect(html).toContain('<table id="matrix">');
+    expect(report.controls).toHaveLength(15);
+    expect(report.accounts.length).toBeGreaterThanOrEqual(20 + ACCOUNTS.length);
+    expect(report.cells).toHaveLength(report.accounts.length * 15);
+    for (const row of matrix(output)) {
+      expect(report.accounts).toContainEqual(expect.objectContaining({ accountId: row.account, name: row.sample, organizationalUnit: 'Samples' }));
+      // The page shows what the rule wrote last: 4.1 after its remediation.
+      const cells = report.cells.filter((c) => c.accountId === row.account).map((c) => SHORT[c.complianceType]);
+      const printed = row.cells.split(' ');
+      if (row.after.includes('COMPLIANT')) printed[0] = SHORT[row.after.trim()]!;
+      expect(cells).toEqual(printed);
+    }
+  });
+
+    it('runs the remediation with the python3 first on PATH, and says so', () => {
     expect(output).toMatch(new RegExp(`^Remediation runs with ${bin}/python3 \\(Python 3\\.\\d+\\.\\d+\\)\\.$`, 'm'));
   });
 
