@@ -1,5 +1,6 @@
 /**
- * `report` on a generated organization of 1,000 accounts x 15 controls served by the local AWS: calls (pages) made
+ * `report` on a generated organization of 1,000 accounts x 15 controls served by the local AWS (the aggregator and
+ * Organizations' tree walk): calls (pages) made
  * and wall time as a ratio to one evaluation of one compliant account in the same run; the HTML page's size and the
  * time headless chromium takes to load and draw it, beside an empty page. Prints figures, asserts nothing.
  */
@@ -8,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { startLocalAws } from '../devtools/local-aws/server';
 import { onPath } from '../devtools/executables';
 import { lambdaBudget } from '../rule/budget';
@@ -17,9 +19,10 @@ import { evaluateAccount } from '../rule/evaluate-account';
 import { DEFAULT_PARAMETERS } from '../rule/parameters';
 import { collectAggregate } from '../rule/report/collect';
 import { renderHtml } from '../rule/report/html';
+import { collectDirectory } from '../rule/report/organizations';
 import { buildReport } from '../rule/report/report';
 import { ACCOUNT_ID, REGION, compliantWorld } from '../test/support/world';
-import { AGGREGATOR, AUDIT_ACCOUNT_ID, sampleWorld } from '../devtools/demo/organization';
+import { AGGREGATOR, AGGREGATOR_REGION, AUDIT_ACCOUNT_ID, sampleWorld } from '../devtools/demo/organization';
 
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -38,22 +41,28 @@ async function oneEvaluation(): Promise<number> {
   }
 }
 
+/** `node --import tsx bench/report.ts [ACCOUNTS]`: the organization's size, default 1,000. */
+const size = Number(process.argv[2] ?? 1000);
+
 async function main(): Promise<void> {
-  const { sample, world } = sampleWorld(1000);
+  const { sample, world } = sampleWorld(size);
   // The APIs' largest pages: 1,000 summaries, 100 details (the emulator caps every page at pageSize).
   const local = await startLocalAws({ world, pageSize: 1000 });
   let html: string;
   let reportMs: number;
   try {
-    const client = new ConfigServiceClient({ ...awsClientConfig(AGGREGATOR_REGION), endpoint: local.endpoint, credentials: local.credentialsFor(AUDIT_ACCOUNT_ID) });
+    const settings = { ...awsClientConfig(AGGREGATOR_REGION), endpoint: local.endpoint, credentials: local.credentialsFor(AUDIT_ACCOUNT_ID) };
     const start = process.hrtime.bigint();
-    const collected = await collectAggregate({ client, aggregatorName: AGGREGATOR });
+    const collected = await collectAggregate({ client: new ConfigServiceClient(settings), aggregatorName: AGGREGATOR });
     if (!collected.ok) throw new Error(`report failed: ${collected.failure.code} ${collected.failure.message}`);
-    const report = buildReport({ aggregatorName: AGGREGATOR, generatedAt: new Date().toISOString(), ...collected.value, directory: sample.accounts });
+    const directory = await collectDirectory(new OrganizationsClient(settings));
+    if (directory.accounts === undefined) throw new Error(`report failed: ${directory.note}`);
+    const report = buildReport({ aggregatorName: AGGREGATOR, generatedAt: new Date().toISOString(), ...collected.value, directory: directory.accounts });
     html = renderHtml(report);
     reportMs = ms(start);
-    const summaries = local.log.filter((e) => e.action === 'config:DescribeAggregateComplianceByConfigRules').length;
-    console.log(`report, 1,000 accounts x 15 controls (${sample.results.length} results): ${local.log.length} calls (${summaries} summary pages, ${local.log.length - summaries} details pages)`);
+    const byAction = new Map<string, number>();
+    for (const e of local.log) byAction.set(e.action, (byAction.get(e.action) ?? 0) + 1);
+    console.log(`report, ${size} accounts x 15 controls (${sample.results.length} results): ${local.log.length} calls (pages): ${[...byAction].map(([a, n]) => `${n} ${a}`).join(', ')}`);
   } finally {
     await local.close();
   }
@@ -87,6 +96,5 @@ async function main(): Promise<void> {
   }
 }
 
-const AGGREGATOR_REGION = 'us-east-1';
 
 void main();
