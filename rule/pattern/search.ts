@@ -326,7 +326,7 @@ export class RecordSpace {
       const seen = new Set<string>();
       field.domain = domainFor(shapeOf(field.segments), realistic, field.atoms, this.work)
         // A value CloudTrail never writes there stands down for its near misses, which keep its class if it has others.
-        .flatMap((value) => (field.dotted === 'errorCode' && typeof value === 'string' && !isErrorCode(value) ? [value + FILLER, FILLER + value] : [value]))
+        .flatMap((value): Representative[] => (field.dotted === 'errorCode' && typeof value === 'string' && !isErrorCode(value) ? [value + FILLER, FILLER + value] : [value]))
         .filter((value) => {
           if (this.work.stopped) return false;
           const key = this.classOf(field, value);
@@ -572,6 +572,20 @@ export class RecordSpace {
       attempt((d) => (d.sourceIPAddress = service));
     } else if (address?.endsWith('.amazonaws.com')) {
       attempt((d) => (d.userIdentity = { type: 'AWSService', invokedBy: address }));
+    }
+
+    // A console sign-in reads as the CloudTrail User Guide shows one (SIGN_IN): its outcome in responseElements, the
+    // console it signed in to, a browser; no request id, and no service acting for the user.
+    if (text('eventName') === SIGN_IN.eventName) {
+      const outcome = text('errorMessage') === undefined ? 'Success' : 'Failure';
+      const extra = typeof current.additionalEventData === 'object' && current.additionalEventData !== null ? current.additionalEventData : {};
+      attempt((d) => (d.responseElements = { ConsoleLogin: outcome }));
+      attempt((d) => (d.additionalEventData = { LoginTo: 'https://console.aws.amazon.com/console/home', MobileVersion: 'No', MFAUsed: 'No', ...extra }));
+      attempt((d) => {
+        d.userAgent = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/129.0.0.0 Safari/537.36';
+        delete d.requestID;
+      });
+      attempt((d) => delete (d.userIdentity as JsonObject).invokedBy);
     }
 
     // The message of a denial names the caller and the action, as the service writes it.

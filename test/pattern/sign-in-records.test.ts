@@ -32,6 +32,10 @@ describe('sign-in records in the judge', () => {
     expect(record).not.toHaveProperty('errorCode');
     expect(inconsistencies(record)).toBe(0);
     expect(verdict.summary).not.toContain('UnauthorizedOperation');
+    // Its outcome where CloudTrail writes it, and the console it signed in to.
+    const outcome = record.errorMessage === undefined ? 'Success' : 'Failure';
+    expect(record).toMatchObject({ responseElements: { ConsoleLogin: outcome }, additionalEventData: { LoginTo: expect.any(String), MobileVersion: 'No' } });
+    expect(record).not.toHaveProperty('requestID');
   });
 
   it('still rejects a pattern that misses real failed sign-ins, with one', () => {
