@@ -52,7 +52,8 @@ import type {
 } from '../snapshot';
 import { TEST_METRIC_FILTER_MAX_MESSAGES } from '../snapshot';
 import { awsClientConfig, compact, type ReaderCredentials, type SharedClientConfig } from './client-config';
-import { MAX_PAGES, READER_FAILURE, type AwsReader } from './reader';
+import { collectPages, ListingError } from './pages';
+import { READER_FAILURE, type AwsReader } from './reader';
 
 export type { ReaderCredentials, SharedClientConfig } from './client-config';
 
@@ -329,51 +330,6 @@ class PerRegion<C> {
     }
     return client;
   }
-}
-
-// ---- Listings ----
-
-/** A listing stopped by the reader itself (a token loop, too many pages): reported with its own code. */
-class ListingError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-interface Listing<T> {
-  /** The API's name for the token, for messages (`NextToken`, `nextToken`). */
-  tokenName: string;
-  nextToken: (page: T) => string | undefined;
-  /** True when this page already holds all the caller needs: no further page is read. */
-  enough?: (page: T) => boolean;
-}
-
-/**
- * Reads the pages of an SDK paginator, which asks for a page only when the previous one has been taken: a token
- * seen before (a service that pages in a loop) or a page past MAX_PAGES ends the listing with a ListingError before
- * another request is made, so that a misbehaving service cannot keep an evaluation requesting and growing.
- */
-async function collectPages<T>(pages: AsyncIterable<T>, listing: Listing<T>): Promise<T[]> {
-  const collected: T[] = [];
-  const seen = new Set<string>();
-  for await (const page of pages) {
-    collected.push(page);
-    if (listing.enough?.(page)) break;
-    // The SDK's paginators end on an absent or empty token too.
-    const token = listing.nextToken(page);
-    if (token === undefined || token === '') break;
-    if (seen.has(token)) {
-      throw new ListingError(READER_FAILURE.paginationLoop, `returned the same ${listing.tokenName} twice (page ${collected.length})`);
-    }
-    if (collected.length >= MAX_PAGES) {
-      throw new ListingError(READER_FAILURE.tooManyPages, `more than ${MAX_PAGES} pages`);
-    }
-    seen.add(token);
-  }
-  return collected;
 }
 
 // ---- Errors ----
