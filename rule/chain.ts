@@ -385,25 +385,39 @@ export function pollutingFilter(ctx: ChainContext, filter: MetricFilter, sibling
 }
 
 /**
+ * Fields filters of many controls name, whatever they are meant for (the root-usage text reads eventType and
+ * userIdentity.type too): naming one says nothing of which control. Their values may.
+ */
+const SHARED_FIELDS = new Set(['$.eventName', '$.eventSource', '$.eventType', '$.userIdentity.type']);
+/** Fields whose required values several controls share (ec2.amazonaws.com, AwsApiCall): naming one says nothing either. */
+const SHARED_VALUES = new Set(['$.eventSource', '$.eventType']);
+
+/**
  * How close a filter comes to being meant for the control, 0 when it is not: a filter meant for it names a field
- * the control's floor requires to equal something (errorCode for unauthorized API calls); the more of the floor's
- * required values its conditions name (event names, error codes), the closer. Among filters that all fail the
- * judge, the annotation names the closest rather than another CIS filter of the log group: the 6-name security
- * group list that lacks only ModifySecurityGroupRules, not the Config filter beside it.
+ * particular to the control's floor (errorCode for unauthorized API calls, additionalEventData.MFAUsed for sign-ins
+ * without MFA), or some of the values the floor requires (event names, Root; not an event source or event type,
+ * which several controls share); the more of those values, the closer. Among filters that all fail the judge, the annotation names the
+ * closest rather than another CIS filter of the log group: the 6-name security group list that lacks only
+ * ModifySecurityGroupRules, not the Config filter beside it; and where none comes close, says that none catches
+ * what the control is about.
  */
 function closeness(ctx: ChainContext, filter: MetricFilter): number {
   const { floor } = policyExpressions(ctx.control, ctx.cisVersion);
   const required = conditionsOf(floor).flatMap((c) => (c.kind === 'compare' && c.operator === '=' ? [c] : []));
-  const namesField = required.some((c) => filter.filterPattern.includes(printSelector(c.selector).replace(/^\$\./, '')));
-  if (!namesField) return 0;
+  const namesField = required.some((c) => {
+    const field = printSelector(c.selector);
+    return !SHARED_FIELDS.has(field) && filter.filterPattern.includes(field.replace(/^\$\./, ''));
+  });
   const parsed = parseFilterPattern(filter.filterPattern);
   const values = new Set(
     parsed.ok && parsed.pattern.kind === 'json'
       ? conditionsOf(parsed.pattern.expression).flatMap((c) => (c.kind === 'compare' && c.value.kind === 'string' ? [c.value.text] : []))
       : [],
   );
-  const named = new Set(required.flatMap((c) => (c.value.kind === 'string' && values.has(c.value.text) ? [c.value.text] : [])));
-  return 1 + named.size;
+  const named = new Set(
+    required.flatMap((c) => (c.value.kind === 'string' && !SHARED_VALUES.has(printSelector(c.selector)) && values.has(c.value.text) ? [c.value.text] : [])),
+  );
+  return (namesField ? 1 : 0) + named.size;
 }
 
 /** Links 6-11 on the trail's log group: some metric filter must complete the chain. */

@@ -568,6 +568,24 @@ describe('several controls from one set of reads (evaluateControls)', () => {
     expect(decision!.annotation).toMatch(/^Trail main \(us-east-1\): filter 'SecurityGroupChanges' .*ModifySecurityGroupRules/);
   });
 
+  it('says no filter catches the control when the only filters are meant for other controls, rather than naming one', async () => {
+    // The unauthorized-calls filter reads eventName (HeadBucket) and errorCode, the Config filter eventSource and
+    // event names: neither is about sign-ins without MFA or CMK deletion, so neither is named as if it were.
+    const world = compliantWorld();
+    const logGroup = accountIn(world, ACCOUNT_ID).logGroups[0]!;
+    const config = controlById('aws-config-changes');
+    logGroup.metricFilters = [
+      ...logGroup.metricFilters,
+      cisFilter({ filterName: 'AWSConfigChanges', filterPattern: newestCisText(config), metricTransformations: [{ metricNamespace: 'CIS', metricName: 'AWSConfigChanges', metricValue: '1' }] }),
+    ];
+    for (const id of ['console-signin-without-mfa', 'cmk-disable-or-scheduled-deletion'] as const) {
+      const e = await alone(world, controlById(id));
+      expect(e.annotation).toBe(
+        `Trail main (us-east-1): none of the 2 metric filters on log group ${LOG_GROUP_NAME} catches ${controlById(id).policy.floorNoun}; add one with the CIS pattern`,
+      );
+    }
+  });
+
   it("names the control's subject when no filter of the log group catches it", async () => {
     const e = await alone(compliantWorld(), controlById('root-usage'));
     expect(e).toEqual({
