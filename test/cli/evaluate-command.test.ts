@@ -1,9 +1,9 @@
 /** `evaluate` as a user runs it against an account (here the in-memory fake AWS): output, exit codes, errors. */
 import { ConfigServiceClient, PutEvaluationsCommand } from '@aws-sdk/client-config-service';
 import { mockClient } from 'aws-sdk-client-mock';
-import { runCli, type CliIo } from '../../rule/cli';
 import { CLI_BUDGET_MS, type TimeBudget } from '../../rule/budget';
 import type { EvaluateDependencies } from '../../rule/cli-evaluate';
+import { runInMemory } from '../support/cli-io';
 import { FakeAwsReader } from '../support/fake-reader';
 import { ACCOUNT_ID, accountIn, compliantWorld, type World } from '../support/world';
 
@@ -17,18 +17,6 @@ async function run(
   reader?: Awaited<ReturnType<EvaluateDependencies['createReader']>> | Error,
   debug = false,
 ) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    readFile: async () => '',
-    readStdin: async () => '',
-    isTty: false,
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    nodeVersion: 'v22.12.0',
-    debug,
-  };
   const aws: EvaluateDependencies = {
     defaultRegion: async () => region ?? undefined,
     createReader: async (_region, budget) => {
@@ -39,7 +27,7 @@ async function run(
     configClient: (r) => new ConfigServiceClient({ region: r, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } }),
   };
   const budgets: TimeBudget[] = [];
-  const code = await runCli(['evaluate', ...argv], io, aws);
+  const { code, stdout, stderr } = await runInMemory(['evaluate', ...argv], { debug }, aws);
   return { code, stdout, stderr, budgets };
 }
 
@@ -177,14 +165,12 @@ describe('evaluate command', () => {
 
   describe("in place of the AWS SDK's eight-line Node version warning", () => {
     async function runOn(nodeVersion: string, argv: string[], env: NodeJS.ProcessEnv = {}) {
-      let stderr = '';
-      const io: CliIo = { stdout: () => undefined, stderr: (t) => (stderr += t), readFile: async () => '', readStdin: async () => '', isTty: false, env, nodeVersion };
       const aws: EvaluateDependencies = {
         defaultRegion: async () => 'us-east-1',
         createReader: async () => ({ ok: true, value: new FakeAwsReader(compliantWorld(), ACCOUNT_ID) }),
         configClient: (r) => new ConfigServiceClient({ region: r }),
       };
-      const code = await runCli(['evaluate', ...argv], io, aws);
+      const { code, stderr } = await runInMemory(['evaluate', ...argv], { env, nodeVersion }, aws);
       return { code, stderr, env };
     }
 

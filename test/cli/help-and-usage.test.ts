@@ -1,20 +1,8 @@
 /** What a new user meets first: each command's --help, one-line usage errors, and patterns that begin with '-'. */
-import { runCli, type CliIo } from '../../rule/cli';
+import { runInMemory } from '../support/cli-io';
 
-async function run(argv: string[], files: Record<string, string> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    readFile: async (path) => files[path] ?? '',
-    readStdin: async () => '',
-    isTty: false,
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    nodeVersion: 'v22.12.0',
-  };
-  const code = await runCli(argv, io);
-  return { code, stdout, stderr };
+function run(argv: string[], files: Record<string, string> = {}) {
+  return runInMemory(argv, { files });
 }
 
 describe('--help', () => {

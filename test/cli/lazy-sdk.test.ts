@@ -16,17 +16,9 @@ jest.mock('@aws-sdk/client-config-service', () => recordLoad('@aws-sdk/client-co
 jest.mock('@aws-sdk/client-sns', () => recordLoad('@aws-sdk/client-sns'));
 jest.mock('@aws-sdk/client-sts', () => recordLoad('@aws-sdk/client-sts'));
 
-import { runCli, type CliIo } from '../../rule/cli';
+import { runInMemory } from '../support/cli-io';
 
-const io: CliIo = {
-  stdout: () => undefined,
-  stderr: () => undefined,
-  readFile: async () => '',
-  readStdin: async () => '',
-  isTty: false,
-  env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-  nodeVersion: process.version,
-};
+const onThisNode = { nodeVersion: process.version };
 
 it.each([
   ['pattern', ['pattern', '{ $.errorCode = "x" }']],
@@ -35,14 +27,14 @@ it.each([
   ['evaluate --help', ['evaluate', '--help']],
   ['evaluate with a bad option', ['evaluate', '--param', 'AllowBroadFilterPattern=maybe']],
 ])('%s loads no AWS SDK client', async (_what, argv) => {
-  await runCli(argv, io);
+  await runInMemory(argv, onThisNode);
   expect(loaded).toEqual([]);
 });
 
 it('evaluate loads the SDK clients it uses (the check above would see them)', async () => {
   // No region: the command stops (exit 2) before any call to AWS.
   const noRegion = { defaultRegion: async () => undefined, createReader: jest.fn(), configClient: jest.fn() };
-  const code = await runCli(['evaluate'], io, noRegion);
+  const { code } = await runInMemory(['evaluate'], onThisNode, noRegion);
   expect(code).toBe(2);
   expect(loaded).toEqual(expect.arrayContaining(['@aws-sdk/client-sts', '@aws-sdk/client-config-service']));
 });

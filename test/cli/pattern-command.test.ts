@@ -1,12 +1,6 @@
 /** The command line as a user drives it: arguments, output formats, exit codes, events files. */
-import { runCli, type CliIo } from '../../rule/cli';
 import { CIS_PATTERNS } from '../../rule/pattern/cis';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { runInMemory, type CliRun } from '../support/cli-io';
 
 /** What `pattern --format json` prints. */
 interface PatternJson {
@@ -19,24 +13,8 @@ interface PatternJson {
 
 const patternJson = (stdout: string): PatternJson => JSON.parse(stdout) as PatternJson;
 
-async function run(argv: string[], files: Record<string, string> = {}, stdin = ''): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    readFile: async (path) => {
-      const content = files[path];
-      if (content === undefined) throw new Error(`ENOENT: no such file or directory, open '${path}'`);
-      return content;
-    },
-    readStdin: async () => stdin,
-    isTty: false,
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    nodeVersion: 'v22.12.0',
-  };
-  const code = await runCli(argv, io);
-  return { code, stdout, stderr };
+function run(argv: string[], files: Record<string, string> = {}, stdin = ''): Promise<CliRun> {
+  return runInMemory(argv, { files, stdin });
 }
 
 describe('pattern command', () => {

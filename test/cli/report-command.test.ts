@@ -6,37 +6,21 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli, type CliIo } from '../../rule/cli';
+import { runInMemory } from '../support/cli-io';
 import { skipWhen } from '../support/skip';
 
 const ROOT = join(__dirname, '..', '..');
 const BUNDLE = join(ROOT, 'dist', 'cli.js');
 
-async function run(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    readFile: async () => '',
-    readStdin: async () => '',
-    isTty: false,
-    env: {},
-    nodeVersion: 'v22.12.0',
-  };
-  const code = await runCli(argv, io);
-  return { code, stdout, stderr };
-}
-
 describe('report on the command line', () => {
   it('is listed by the top-level --help', async () => {
-    const { code, stdout } = await run(['--help']);
+    const { code, stdout } = await runInMemory(['--help']);
     expect(code).toBe(0);
     expect(stdout).toContain('\n  report --aggregator NAME ');
   });
 
   it('--help gives its options and exit statuses, saying a cell the aggregator cannot see is not compliant', async () => {
-    const { code, stdout, stderr } = await run(['report', '--help']);
+    const { code, stdout, stderr } = await runInMemory(['report', '--help']);
     expect(code).toBe(0);
     expect(stderr).toBe('');
     expect(stdout).toMatch(/^Usage: unauthorized-api-calls-monitored report --aggregator NAME/);
@@ -50,7 +34,7 @@ describe('report on the command line', () => {
     [['report', '--aggregator', 'org', '--format', 'xml'], /--format must be text, json or csv, not 'xml'/],
     [['report', '--aggregator', 'org', '--nope'], /nope/],
   ])('a usage error (%j) is one line and a pointer to report --help, exit 2', async (argv, message) => {
-    const { code, stdout, stderr } = await run(argv);
+    const { code, stdout, stderr } = await runInMemory(argv);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toMatch(message);
@@ -58,7 +42,7 @@ describe('report on the command line', () => {
   });
 
   it('without a region, could not run (exit 2) before any call', async () => {
-    const { code, stderr } = await run(['report', '--aggregator', 'org']);
+    const { code, stderr } = await runInMemory(['report', '--aggregator', 'org']);
     expect(code).toBe(2);
     expect(stderr).toBe('error: no region: give --region or set AWS_REGION\n');
   });
