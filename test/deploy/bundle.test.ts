@@ -4,25 +4,15 @@
  * them, evaluates an account against the local AWS and writes the evaluation; and it leaves out what a Lambda never
  * runs (the SDK's default credential chain, the event-stream codec), which is most of what its cold start loads.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { lambdaBundle } from '../support/lambda-bundle';
 import { ACCOUNT_ID, compliantWorld, type World } from '../support/world';
-import { COMPLIANT_READS, NOTIFICATION_TIME, ROOT, explain, run, scheduledEvent, sdkEnv, withLocalAws, type ChildResult } from '../e2e/harness';
+import { COMPLIANT_READS, NOTIFICATION_TIME, explain, run, scheduledEvent, sdkEnv, withLocalAws, type ChildResult } from '../e2e/harness';
 import { TOPIC_ARN } from '../e2e/worlds';
 
 jest.setTimeout(60_000);
 
-let dir: string;
-let bundle: string;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'bundle-'));
-  const built = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--lambda-only', '--outdir', dir], { cwd: ROOT, encoding: 'utf8' });
-  if (built.status !== 0) throw new Error(`build failed:\n${built.stderr}`);
-  bundle = join(dir, 'index.js');
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const bundle = lambdaBundle('bundle-');
 
 /** Requires the bundle as Lambda's runtime does and calls its handler once; prints the result or the error. */
 const SCRIPT = `
@@ -36,7 +26,7 @@ handler(JSON.parse(process.argv[2]), context).then(
 
 async function invokeBundle(world: World): Promise<{ child: ChildResult; actions: string[]; evaluations: unknown[] }> {
   return withLocalAws(world, async (local) => {
-    const child = await run(process.execPath, ['-e', SCRIPT, bundle, JSON.stringify(scheduledEvent({ accountId: ACCOUNT_ID }))], sdkEnv(local, ACCOUNT_ID));
+    const child = await run(process.execPath, ['-e', SCRIPT, bundle(), JSON.stringify(scheduledEvent({ accountId: ACCOUNT_ID }))], sdkEnv(local, ACCOUNT_ID));
     return { child, actions: local.log.map((e) => e.action), evaluations: local.world.evaluations ?? [] };
   });
 }
@@ -62,7 +52,7 @@ it.each([
 });
 
 it("leaves out the SDK's default credential chain and the event-stream codec", () => {
-  const code = readFileSync(bundle, 'utf8');
+  const code = readFileSync(bundle(), 'utf8');
   // Strings only the left-out code holds: the SSO, web identity and process credential providers, the event-stream
   // message headers.
   for (const marker of ['sso_start_url', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'credential_process', ':event-type', ':message-type']) {

@@ -1,17 +1,16 @@
 /**
- * The fifteen CIS monitoring controls end to end, on the local AWS: the Lambda bundle (built here, as
- * test/deploy/bundle.test.ts does, so a stale dist/ cannot pass) invoked once per control with the rule parameter
+ * The fifteen CIS monitoring controls end to end, on the local AWS: the Lambda bundle (built for this file by
+ * test/support/lambda-bundle.ts, so a stale dist/ cannot pass) invoked once per control with the rule parameter
  * `Control`, as each control's Config rule invokes the one function; and the CLI's `evaluate --control <id>` and
  * `--control all`. The worlds are the bundled sample accounts (examples/accounts), so this also holds `npm start`'s
  * matrix to what the rule says of each sample.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CallLogEntry } from '../../devtools/local-aws/server';
 import { CONTROLS, controlById } from '../../rule/controls/catalogue';
 import type { ControlId } from '../../rule/controls/control';
+import { lambdaBundle } from '../support/lambda-bundle';
 import type { World } from '../support/world';
 import { ROOT, explain, run, runRuleCli, scheduledEvent, sdkEnv, withLocalAws, type ChildResult } from './harness';
 
@@ -23,15 +22,7 @@ function sample(name: string): { world: World; accountId: string } {
   return { world, accountId: world.organization?.memberAccountIds[0] ?? world.accounts[0]!.accountId };
 }
 
-let dir: string;
-let bundle: string;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'family-bundle-'));
-  const built = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--lambda-only', '--outdir', dir], { cwd: ROOT, encoding: 'utf8' });
-  if (built.status !== 0) throw new Error(`build failed:\n${built.stderr}`);
-  bundle = join(dir, 'index.js');
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const bundle = lambdaBundle('family-bundle-');
 
 /**
  * Requires the bundle once, as a warm Lambda, and calls its handler with each event in turn; prints one marked line
@@ -75,7 +66,7 @@ function ruleEvent(accountId: string, control: ControlId, parameters: Record<str
 async function invokeBundle(world: World, accountId: string, controls: readonly ControlId[], parameters: Record<string, string> = {}): Promise<BundleOutcome> {
   return withLocalAws(world, async (local) => {
     const events = controls.map((c) => ruleEvent(accountId, c, parameters));
-    const child = await run(process.execPath, ['-e', SCRIPT, bundle, JSON.stringify(events)], sdkEnv(local, accountId));
+    const child = await run(process.execPath, ['-e', SCRIPT, bundle(), JSON.stringify(events)], sdkEnv(local, accountId));
     const line = child.stdout.split('\n').find((l) => l.startsWith('FAMILY_RESULTS '));
     if (child.code !== 0 || line === undefined) throw new Error(explain(child));
     return { child, results: JSON.parse(line.slice('FAMILY_RESULTS '.length)) as Evaluated[], written: local.world.evaluations ?? [], log: local.log };
@@ -162,7 +153,7 @@ describe('the Lambda bundle, one invocation per control rule', () => {
   it('a Control that names no control is refused before anything is read or written', async () => {
     const { world, accountId } = sample('compliant');
     await withLocalAws(world, async (local) => {
-      const child = await run(process.execPath, ['-e', SCRIPT, bundle, JSON.stringify([ruleEvent(accountId, 'root-usage', { Control: 'root-usag' })])], sdkEnv(local, accountId));
+      const child = await run(process.execPath, ['-e', SCRIPT, bundle(), JSON.stringify([ruleEvent(accountId, 'root-usage', { Control: 'root-usag' })])], sdkEnv(local, accountId));
       expect(child.code).toBe(1);
       expect(child.stdout).toMatch(/FAMILY_ERROR \w+: .*Control.*root-usag/);
       expect(local.world.evaluations ?? []).toEqual([]);
