@@ -5,39 +5,18 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli, type CliIo } from '../../rule/cli';
 import type { EvaluateDependencies } from '../../rule/cli-evaluate';
 import { CONTROLS, controlById, publishedPattern } from '../../rule/controls/catalogue';
 import type { ControlId } from '../../rule/controls/control';
 import { CIS_PATTERNS } from '../../rule/pattern/cis';
+import { runInMemory, type CliRun } from '../support/cli-io';
 import { FakeAwsReader } from '../support/fake-reader';
 import { compliantWorld, type World } from '../support/world';
 
 const ROOT = join(__dirname, '..', '..');
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function io(out: { stdout: string; stderr: string }): CliIo {
-  return {
-    stdout: (t) => (out.stdout += t),
-    stderr: (t) => (out.stderr += t),
-    readFile: async () => '[]',
-    readStdin: async () => '[]',
-    isTty: false,
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    nodeVersion: 'v22.12.0',
-  };
-}
-
-async function run(argv: string[]): Promise<Run> {
-  const out = { stdout: '', stderr: '' };
-  const code = await runCli(argv, io(out));
-  return { code, ...out };
-}
+/** The events file of these tests is never read for the pattern: every --events case is refused first. */
+const run = (argv: string[]): Promise<CliRun> => runInMemory(argv, { files: { 'e.json': '[]' }, stdin: '[]' });
 
 /** A bundled sample account (examples/accounts), as the local AWS serves it. */
 function sample(name: string): { world: World; accountId: string } {
@@ -45,8 +24,7 @@ function sample(name: string): { world: World; accountId: string } {
   return { world, accountId: world.accounts[0]!.accountId };
 }
 
-async function evaluate(argv: string[], { world, accountId }: { world: World; accountId: string } = { world: compliantWorld(), accountId: '111122223333' }): Promise<Run> {
-  const out = { stdout: '', stderr: '' };
+async function evaluate(argv: string[], { world, accountId }: { world: World; accountId: string } = { world: compliantWorld(), accountId: '111122223333' }): Promise<CliRun> {
   const aws: EvaluateDependencies = {
     defaultRegion: async () => 'us-east-1',
     createReader: async () => ({ ok: true, value: new FakeAwsReader(world, accountId) }),
@@ -54,15 +32,14 @@ async function evaluate(argv: string[], { world, accountId }: { world: World; ac
       throw new Error('nothing is published in these tests');
     },
   };
-  const code = await runCli(['evaluate', ...argv], io(out), aws);
-  return { code, ...out };
+  return runInMemory(['evaluate', ...argv], { files: { 'e.json': '[]' }, stdin: '[]' }, aws);
 }
 
 const text = (control: ControlId, id: string): string => publishedPattern(controlById(control), id)!.text;
 const ROOT_USAGE = text('root-usage', 'securityhub');
 
 /** A usage error: one line on stderr, then the pointer to the command's --help; nothing on stdout. */
-function expectUsageError(result: Run, command: string, message: string | RegExp): void {
+function expectUsageError(result: CliRun, command: string, message: string | RegExp): void {
   expect(result.code).toBe(2);
   expect(result.stdout).toBe('');
   const [line, pointer, end, ...more] = result.stderr.split('\n');
