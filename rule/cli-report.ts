@@ -9,14 +9,11 @@
  * Errors are thrown as cli-errors.ts's UsageError / CouldNotRunError, which runCli prints.
  */
 import { parseArgs } from 'node:util';
-import { ConfigServiceClient } from '@aws-sdk/client-config-service';
-import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { CouldNotRunError, UsageError } from './cli-errors';
 import type { CliIo } from './cli';
-import { awsClientConfig } from './collect/client-config';
 import { printable } from './text';
-import { collectAggregate } from './report/collect';
-import { collectDirectory } from './report/organizations';
 import { renderHtml } from './report/html';
 import { renderCsv, renderJson, renderText } from './report/render';
 import { EarlierReportError, buildReport, compareReports, parseEarlierReport, reportExitStatus } from './report/report';
@@ -41,17 +38,6 @@ export interface ReportDependencies {
   organizationsClient: (region: string) => OrganizationsClient;
   writeFile: (path: string, text: string) => Promise<void>;
   now: () => Date;
-}
-
-export async function defaultReportDependencies(): Promise<ReportDependencies> {
-  const { writeFile } = await import('node:fs/promises');
-  return {
-    configClient: (region) => new ConfigServiceClient(awsClientConfig(region)),
-    // Organizations is global: the SDK's endpoint rules send every region's calls to its one endpoint.
-    organizationsClient: (region) => new OrganizationsClient(awsClientConfig(region)),
-    writeFile: (path, text) => writeFile(path, text, 'utf8'),
-    now: () => new Date(),
-  };
 }
 
 const OPTIONS = {
@@ -104,7 +90,9 @@ export async function reportCommand(args: string[], io: CliIo, deps?: ReportDepe
   }
 
   beforeAws?.();
-  const use = deps ?? (await defaultReportDependencies());
+  // Loaded only now, once the command line is known good: the AWS SDK is most of what the command would load.
+  const { collectAggregate, collectDirectory, sdkReportDependencies } = await import('./report/aws');
+  const use = deps ?? sdkReportDependencies;
   const collected = await collectAggregate({ client: use.configClient(region), aggregatorName, ...(values.rules !== undefined ? { rulePrefix: values.rules } : {}) });
   if (!collected.ok) {
     const f = collected.failure;

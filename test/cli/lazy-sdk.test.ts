@@ -1,6 +1,7 @@
 /**
  * `pattern` and `sample` never touch AWS, so they must not pay for loading the AWS SDK (about a third of the
- * command's start): the SDK is loaded only by `evaluate`. Each SDK client module records when it is loaded.
+ * command's start): the SDK is loaded only by `evaluate` and `report`, and only once their command line is known
+ * good (their --help and usage errors load none). Each SDK client module records when it is loaded.
  */
 const loaded: string[] = [];
 
@@ -13,6 +14,7 @@ jest.mock('@aws-sdk/client-cloudtrail', () => recordLoad('@aws-sdk/client-cloudt
 jest.mock('@aws-sdk/client-cloudwatch', () => recordLoad('@aws-sdk/client-cloudwatch'));
 jest.mock('@aws-sdk/client-cloudwatch-logs', () => recordLoad('@aws-sdk/client-cloudwatch-logs'));
 jest.mock('@aws-sdk/client-config-service', () => recordLoad('@aws-sdk/client-config-service'));
+jest.mock('@aws-sdk/client-organizations', () => recordLoad('@aws-sdk/client-organizations'));
 jest.mock('@aws-sdk/client-sns', () => recordLoad('@aws-sdk/client-sns'));
 jest.mock('@aws-sdk/client-sts', () => recordLoad('@aws-sdk/client-sts'));
 
@@ -26,6 +28,9 @@ it.each([
   ['--help', ['--help']],
   ['evaluate --help', ['evaluate', '--help']],
   ['evaluate with a bad option', ['evaluate', '--param', 'AllowBroadFilterPattern=maybe']],
+  ['report --help', ['report', '--help']],
+  ['report with a usage error', ['report', '--aggregator', 'org', '--format', 'xml']],
+  ['report without a region', ['report', '--aggregator', 'org']],
 ])('%s loads no AWS SDK client', async (_what, argv) => {
   await runInMemory(argv, onThisNode);
   expect(loaded).toEqual([]);
