@@ -7,7 +7,37 @@
  *
  * Every text from AWS reaches the page as JSON data and is put in with textContent, never as markup.
  */
-import type { Report } from './report';
+import type { RegionResult, Report, ReportCell } from './report';
+
+/**
+ * The report as the page embeds it: each distinct annotation text once, in `annotations`, and each cell's and
+ * region's annotation as its index there; the page's script turns it back into the Report. A cell's text is also
+ * its region's, and accounts broken alike share their texts, so without the table most of a large organization's
+ * page is the same annotations again (bench/report.ts prints the page's size).
+ */
+interface PageData extends Omit<Report, 'cells'> {
+  annotations: string[];
+  cells: (Omit<ReportCell, 'annotation' | 'regions'> & { annotation: number; regions: (Omit<RegionResult, 'annotation'> & { annotation?: number })[] })[];
+}
+
+function pageData(report: Report): PageData {
+  const annotations: string[] = [];
+  const indices = new Map<string, number>();
+  const indexOf = (text: string): number => {
+    let index = indices.get(text);
+    if (index === undefined) {
+      index = annotations.push(text) - 1;
+      indices.set(text, index);
+    }
+    return index;
+  };
+  const cells = report.cells.map((cell) => ({
+    ...cell,
+    annotation: indexOf(cell.annotation),
+    regions: cell.regions.map(({ annotation, ...region }) => (annotation === undefined ? region : { ...region, annotation: indexOf(annotation) })),
+  }));
+  return { ...report, cells, annotations };
+}
 
 /** JSON inside <script>: `<` escaped so that no value can close the element (`</script>`) or open a comment. */
 function scriptJson(value: unknown): string {
@@ -44,7 +74,9 @@ tr.counts td{background:#fafafa;font-size:11px}
 `;
 
 const SCRIPT = `
-const report = JSON.parse(document.getElementById('report-data').textContent);
+const {annotations, ...packed} = JSON.parse(document.getElementById('report-data').textContent);
+const report = {...packed, cells: packed.cells.map(c => ({...c, annotation: annotations[c.annotation],
+  regions: c.regions.map(r => r.annotation === undefined ? r : {...r, annotation: annotations[r.annotation]})}))};
 const STATUSES = ['NON_COMPLIANT','NOT_VISIBLE','INSUFFICIENT_DATA','NOT_APPLICABLE','COMPLIANT'];
 const WORDS = {COMPLIANT:'compliant',NON_COMPLIANT:'non-compliant',NOT_APPLICABLE:'not applicable',INSUFFICIENT_DATA:'insufficient data',NOT_VISIBLE:'not visible to the aggregator'};
 const MARK = {COMPLIANT:'\\u2713',NON_COMPLIANT:'\\u2717',NOT_APPLICABLE:'-',INSUFFICIENT_DATA:'~',NOT_VISIBLE:'?'};
@@ -163,7 +195,7 @@ ${since}${notes}
 </div>
 <table id="matrix"></table>
 <div id="detail" hidden></div>
-<script type="application/json" id="report-data">${scriptJson(report)}</script>
+<script type="application/json" id="report-data">${scriptJson(pageData(report))}</script>
 <script>${SCRIPT}</script>
 </body></html>
 `;

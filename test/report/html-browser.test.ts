@@ -55,6 +55,15 @@ maybe(title('HTML report in chromium'), () => {
     expect(dom).toContain(`<div id="annotation">${annotation}</div>`);
   });
 
+  it("turns its embedded data back into the whole report: every cell's annotation, regions and times", () => {
+    // The page's own script, then one more that writes the report it rebuilt into the page for --dump-dom to show.
+    const probe = join(dir, 'probe.html');
+    writeFileSync(probe, renderHtml(report).replace('</body>', "<script>document.body.append(Object.assign(document.createElement('pre'), {id: 'rebuilt', textContent: JSON.stringify(report)}));</script></body>"));
+    const text = /<pre id="rebuilt">(.*?)<\/pre>/s.exec(headless('--dump-dom', `file://${probe}`))?.[1] ?? 'null';
+    const rebuilt: unknown = JSON.parse(text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&nbsp;/g, '\u00a0').replace(/&amp;/g, '&'));
+    expect(rebuilt).toEqual(report);
+  });
+
   it('keeps a screenshot as a test artifact', () => {
     const artifacts = join(__dirname, '..', '..', 'test-artifacts');
     mkdirSync(artifacts, { recursive: true });

@@ -130,3 +130,30 @@ describe('outputs', () => {
     expect(html).not.toMatch(/(src|href)=["']?https?:/);
   });
 });
+
+describe('HTML page data', () => {
+  const sample = sampleOrganization(24);
+  const report = buildReport(inputOf(sample.results, { directory: sample.accounts }));
+  const html = renderHtml(report);
+  const embedded = JSON.parse(/<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(html)![1]!) as {
+    annotations: string[];
+    cells: { annotation: number; regions: { annotation?: number }[] }[];
+  };
+
+  it('stores an annotation many cells share once', () => {
+    const uses = new Map<string, number>();
+    for (const cell of report.cells) uses.set(cell.annotation, (uses.get(cell.annotation) ?? 0) + 1);
+    const [shared, cells] = [...uses].sort((a, b) => b[1] - a[1])[0]!;
+    expect(cells).toBeGreaterThan(1);
+    expect(html.split(JSON.stringify(shared).replace(/</g, '\\u003c')).length - 1).toBe(1);
+    expect(new Set(embedded.annotations).size).toBe(embedded.annotations.length);
+  });
+
+  it("keeps each cell's and each region's own annotation", () => {
+    report.cells.forEach((cell, i) => {
+      const stored = embedded.cells[i]!;
+      expect(embedded.annotations[stored.annotation]).toBe(cell.annotation);
+      expect(stored.regions.map((r) => (r.annotation === undefined ? undefined : embedded.annotations[r.annotation]))).toEqual(cell.regions.map((r) => r.annotation));
+    });
+  });
+});
