@@ -1,5 +1,5 @@
 // Bundles the Lambda (dist/index.js, handler index.handler) and the command line (dist/cli.js, with dist/cli-evaluate.js,
-// dist/cli-report.js and dist/cli-errors.js) with esbuild.
+// dist/cli-report.js, dist/cli-report-aws.js and dist/cli-errors.js) with esbuild.
 // The AWS SDK is bundled too, so the Lambda runs the SDK version tested here whatever the runtime ships.
 //
 //   node scripts/build.mjs [--outdir DIR] [--lambda-only] [--analyze]
@@ -74,7 +74,8 @@ const { outdir, lambdaOnly: onlyTheLambda, analyze } = parseArgs(process.argv.sl
 const lambda = await build({ ...common, entryPoints: { index: 'rule/index.ts' }, outdir, minify: true, sourcemap: true, metafile: analyze, plugins: [lambdaOnly, packageVersionsOnly] });
 if (analyze) for (const [name, bytes] of byPackage(lambda.metafile)) console.log(`${(bytes / 1024).toFixed(1).padStart(7)} KiB  ${name}`);
 /**
- * dist/cli.js loads dist/cli-evaluate.js and dist/cli-report.js (the AWS SDK) only for `evaluate` and `report`: in one bundle the lazily loaded part
+ * dist/cli.js loads dist/cli-evaluate.js and dist/cli-report.js only for `evaluate` and `report`, and these load the
+ * AWS SDK (cli-report-aws.js for `report`) only once their command line is good: in one bundle the lazily loaded part
  * loses tree shaking (every SDK command kept). cli-errors.js is a file of its own so that `instanceof` holds across
  * the two bundles; without dynamic-import support esbuild writes `import()` as `require`, which loads the CommonJS
  * file far faster than Node's ES module loader.
@@ -83,13 +84,15 @@ const cliApart = {
   name: 'cli-apart',
   setup(b) {
     b.onResolve({ filter: /^\.\/cli-(evaluate|report|errors)$/ }, ({ path }) => ({ path: `${path}.js`, external: true }));
+    // report's SDK part, imported by cli-report.ts once its command line is good.
+    b.onResolve({ filter: /^\.\/report\/aws$/ }, () => ({ path: './cli-report-aws.js', external: true }));
   },
 };
 
 if (!onlyTheLambda) {
   await build({
     ...common,
-    entryPoints: { cli: 'rule/bin.ts', 'cli-evaluate': 'rule/cli-evaluate.ts', 'cli-report': 'rule/cli-report.ts', 'cli-errors': 'rule/cli-errors.ts' },
+    entryPoints: { cli: 'rule/bin.ts', 'cli-evaluate': 'rule/cli-evaluate.ts', 'cli-report': 'rule/cli-report.ts', 'cli-report-aws': 'rule/report/aws.ts', 'cli-errors': 'rule/cli-errors.ts' },
     outdir,
     plugins: [cliApart],
     supported: { 'dynamic-import': false },

@@ -15,7 +15,7 @@ import type { RegionResult, Report, ReportCell } from './report';
  * its region's, and accounts broken alike share their texts, so without the table most of a large organization's
  * page is the same annotations again (bench/report.ts prints the page's size).
  */
-interface PageData extends Omit<Report, 'cells'> {
+export interface PageData extends Omit<Report, 'cells'> {
   annotations: string[];
   cells: (Omit<ReportCell, 'annotation' | 'regions'> & { annotation: number; regions: (Omit<RegionResult, 'annotation'> & { annotation?: number })[] })[];
 }

@@ -11,7 +11,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rea
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PYTHON_VARIABLE } from '../../devtools/python';
-import type { Report } from '../../rule/report/report';
+import type { PageData } from '../../rule/report/html';
 import { skipWhen } from '../support/skip';
 import { ROOT, python, pythonMissing } from './helpers';
 
@@ -66,13 +66,13 @@ function matrix(output: string): Array<{ account: string; sample: string; cells:
 
 const tableAccounts = (output: string): string[] => matrix(output).map((r) => r.account);
 
-/** The organization report npm start ends with: the page it names on its last line, and the report data in it. */
-function reportPage(output: string): { html: string; report: Report } {
+/** The organization report npm start ends with: the page it names on its last line, and the report data it embeds. */
+function reportPage(output: string): { html: string; report: PageData } {
   const file = /^ {2}file:\/\/(\/\S+\.html)$/m.exec(output)?.[1];
   if (file === undefined) throw new Error(`no report page named in:\n${output}`);
   const html = readFileSync(file, 'utf8');
   const data = /<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(html)?.[1];
-  return { html, report: JSON.parse(data ?? 'null') as Report };
+  return { html, report: JSON.parse(data ?? 'null') as PageData };
 }
 
 const SHORT: Record<string, string> = { COMPLIANT: 'ok', NON_COMPLIANT: 'NO', NOT_APPLICABLE: 'n/a' };
