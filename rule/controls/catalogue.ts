@@ -8,6 +8,7 @@
  * eventName prefix and readOnly true, since a record `CreatePolicy` with readOnly true does not occur.
  */
 import { CIS_PATTERNS, UNAUTHORIZED_CALL_DEFINITION, withoutWhitespace } from '../pattern/cis';
+import { SIGN_IN } from '../pattern/cloudtrail';
 import { CIS_VERSIONS, type CisVersion, type Control, type ControlId, type PublishedPattern } from './control';
 
 const ALL_VERSIONS: CisVersion[] = [...CIS_VERSIONS];
@@ -169,9 +170,9 @@ const IAM_PDF_COPY = `{(${[
 ].join(')||(')})}`;
 const compactList = (names: readonly string[]): string => names.map((n) => `($.eventName=${n})`).join('||');
 
-const SIGNIN = 'signin.amazonaws.com';
+const SIGNIN = SIGN_IN.eventSource;
 const OTHER_IDENTITIES = ['IAMUser', 'AssumedRole', 'FederatedUser', 'AWSService', 'AWSAccount', 'IdentityCenterUser', 'SAMLUser', 'WebIdentityUser', 'Directory', 'Unknown'];
-const CONSOLE_LOGIN = `$.eventSource = "${SIGNIN}" && $.eventName = "ConsoleLogin" && $.eventType = "AwsConsoleSignIn"`;
+const CONSOLE_LOGIN = `$.eventSource = "${SIGNIN}" && $.eventName = "${SIGN_IN.eventName}" && $.eventType = "${SIGN_IN.eventType}"`;
 
 export const CONTROLS: readonly Control[] = [
   {
